@@ -1,0 +1,205 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Database } from '../db/client.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import type { Role } from './schema.ts';
+import { type Scope, scopeFor } from './scope.ts';
+
+export type Organization = { id: number; slug: string; name: string; timeZone: string };
+export type MembershipView = { id: number; slug: string; name: string; role: Role };
+
+export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+export async function createOrganization(
+  db: Database,
+  input: { slug: string; name: string; timeZone?: string },
+): Promise<Organization> {
+  const [row] = await db.query<Organization>(
+    `insert into organizations (slug, name, time_zone) values ($1, $2, $3)
+     returning id, slug, name, time_zone as "timeZone"`,
+    [input.slug, input.name, input.timeZone ?? 'America/Sao_Paulo'],
+  );
+  if (!row) throw new Error('organization insert returned nothing');
+  return row;
+}
+
+export async function findOrganizationBySlug(db: Database, slug: string): Promise<Organization | null> {
+  const [row] = await db.query<Organization>(
+    'select id, slug, name, time_zone as "timeZone" from organizations where slug = $1',
+    [slug],
+  );
+  return row ?? null;
+}
+
+/** Creates the user if its email is new, and gives it a role in the organization. */
+export async function addMember(
+  db: Database,
+  input: { orgId: number; email: string; name: string; password: string; role: Role; creditorIds?: number[] },
+): Promise<number> {
+  const email = input.email.trim().toLowerCase();
+  let [user] = await db.query<{ id: number }>('select id from users where email = $1', [email]);
+  if (!user) {
+    [user] = await db.query<{ id: number }>(
+      'insert into users (email, name, password_hash) values ($1, $2, $3) returning id',
+      [email, input.name, await hashPassword(input.password)],
+    );
+  }
+  if (!user) throw new Error('user insert returned nothing');
+  await db.query(
+    `insert into memberships (org_id, user_id, role, creditor_ids) values ($1, $2, $3, $4)
+     on conflict (org_id, user_id) do update set role = excluded.role, creditor_ids = excluded.creditor_ids`,
+    [input.orgId, user.id, input.role, input.creditorIds ?? []],
+  );
+  return user.id;
+}
+
+export type SessionView = {
+  user: { id: number; email: string; name: string };
+  organization: Organization;
+  role: Role;
+  creditorIds: number[] | null;
+  organizations: MembershipView[];
+};
+
+type MembershipRow = MembershipView & { timeZone: string; creditorIds: number[] };
+
+async function membershipsOf(db: Database, userId: number): Promise<MembershipRow[]> {
+  return db.query<MembershipRow>(
+    `select o.id, o.slug, o.name, o.time_zone as "timeZone", m.role, m.creditor_ids as "creditorIds"
+       from memberships m join organizations o on o.id = m.org_id
+      where m.user_id = $1 order by o.name`,
+    [userId],
+  );
+}
+
+export type AuthenticatedSession = { scope: Scope; view: SessionView; sessionId: string };
+
+async function sessionFor(db: Database, userId: number, orgId: number, sessionId: string) {
+  const [user] = await db.query<{ id: number; email: string; name: string }>(
+    'select id, email, name from users where id = $1 and disabled_at is null',
+    [userId],
+  );
+  if (!user) return null;
+  const memberships = await membershipsOf(db, userId);
+  const current = memberships.find((m) => m.id === orgId) ?? memberships[0];
+  if (!current) return null;
+  const scope = scopeFor({
+    orgId: current.id,
+    role: current.role,
+    creditorIds: current.creditorIds,
+    userId,
+    timeZone: current.timeZone,
+  });
+  const view: SessionView = {
+    user,
+    organization: { id: current.id, slug: current.slug, name: current.name, timeZone: current.timeZone },
+    role: current.role,
+    creditorIds: scope.creditorIds,
+    organizations: memberships.map(({ id, slug, name, role }) => ({ id, slug, name, role })),
+  };
+  return { scope, view, sessionId };
+}
+
+/** Password login. Returns the cookie token (shown once) and the session, or null when refused. */
+export async function login(
+  db: Database,
+  email: string,
+  password: string,
+  lifetimeDays: number,
+): Promise<{ token: string; session: AuthenticatedSession } | null> {
+  const [user] = await db.query<{ id: number; passwordHash: string }>(
+    'select id, password_hash as "passwordHash" from users where email = $1 and disabled_at is null',
+    [email.trim().toLowerCase()],
+  );
+  // Verify against a fixed hash when the user is unknown, so timing does not reveal which emails exist.
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok) return null;
+  const memberships = await membershipsOf(db, user.id);
+  const first = memberships[0];
+  if (!first) return null;
+  const token = randomBytes(32).toString('base64url');
+  const id = sha256(token);
+  await db.query(
+    `insert into sessions (id, user_id, org_id, expires_at) values ($1, $2, $3, now() + make_interval(days => $4))`,
+    [id, user.id, first.id, lifetimeDays],
+  );
+  const session = await sessionFor(db, user.id, first.id, id);
+  return session ? { token, session } : null;
+}
+
+const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5cQ2C1hD2cO0J8yq3nJxq0Qm1yv3b5xq3R8rZQ2kYyQ';
+
+export async function authenticateSession(db: Database, token: string): Promise<AuthenticatedSession | null> {
+  const id = sha256(token);
+  const [row] = await db.query<{ userId: number; orgId: number }>(
+    'select user_id as "userId", org_id as "orgId" from sessions where id = $1 and expires_at > now()',
+    [id],
+  );
+  if (!row) return null;
+  return sessionFor(db, row.userId, row.orgId, id);
+}
+
+export async function switchOrganization(
+  db: Database,
+  session: AuthenticatedSession,
+  slug: string,
+): Promise<AuthenticatedSession | null> {
+  const target = session.view.organizations.find((o) => o.slug === slug);
+  if (!target) return null;
+  await db.query('update sessions set org_id = $2 where id = $1', [session.sessionId, target.id]);
+  return sessionFor(db, session.view.user.id, target.id, session.sessionId);
+}
+
+export async function logout(db: Database, sessionId: string): Promise<void> {
+  await db.query('delete from sessions where id = $1', [sessionId]);
+}
+
+// ---------------------------------------------------------------- API keys
+
+/** Creates an API key; the secret is returned once and only its SHA-256 is stored. */
+export async function createApiKey(
+  db: Database,
+  input: { orgId: number; name: string; role: Role; creditorIds?: number[] },
+): Promise<{ id: number; key: string }> {
+  const secret = randomBytes(24).toString('base64url');
+  const key = `rg_${secret}`;
+  const [row] = await db.query<{ id: number }>(
+    `insert into api_keys (org_id, name, prefix, key_hash, role, creditor_ids) values ($1, $2, $3, $4, $5, $6)
+     returning id`,
+    [input.orgId, input.name, key.slice(0, 7), sha256(key), input.role, input.creditorIds ?? []],
+  );
+  if (!row) throw new Error('api key insert returned nothing');
+  return { id: row.id, key };
+}
+
+export async function authenticateApiKey(db: Database, key: string): Promise<Scope | null> {
+  const [row] = await db.query<{
+    orgId: number;
+    id: number;
+    role: Role;
+    creditorIds: number[];
+    timeZone: string;
+  }>(
+    `update api_keys k set last_used_at = now()
+       from organizations o
+      where k.key_hash = $1 and k.revoked_at is null and o.id = k.org_id
+      returning k.org_id as "orgId", k.id, k.role, k.creditor_ids as "creditorIds", o.time_zone as "timeZone"`,
+    [sha256(key)],
+  );
+  if (!row) return null;
+  return scopeFor({
+    orgId: row.orgId,
+    role: row.role,
+    creditorIds: row.creditorIds,
+    userId: null,
+    timeZone: row.timeZone,
+  });
+}
+
+export async function revokeApiKey(db: Database, orgId: number, id: number): Promise<boolean> {
+  const rows = await db.query(
+    'update api_keys set revoked_at = now() where org_id = $1 and id = $2 and revoked_at is null returning id',
+    [orgId, id],
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,123 @@
+import { Type } from '@sinclair/typebox';
+import { requireScope, SESSION_COOKIE } from '../http/auth.ts';
+import { Problem as ProblemSchema, Role, Session } from '../http/schemas.ts';
+import type { App, AppContext } from '../http/types.ts';
+import { forbidden, notFound, Problem } from '../shared/problem.ts';
+import { createApiKey, login, logout, revokeApiKey, switchOrganization } from './accounts.ts';
+import type { Role as RoleName } from './schema.ts';
+
+/** Login is public; it lives outside the authenticated routes. */
+export function publicAccessRoutes(app: App, { db, config }: AppContext) {
+  app.post(
+    '/api/v1/session',
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Log in with e-mail and password; sets the session cookie',
+        body: Type.Object({
+          email: Type.String({ maxLength: 254 }),
+          password: Type.String({ maxLength: 1024 }),
+        }),
+        response: { 200: Session, 401: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const result = await login(db, request.body.email, request.body.password, config.sessionDays);
+      if (!result) throw new Problem(401, 'Unauthorized', 'wrong e-mail or password');
+      reply.setCookie(SESSION_COOKIE, result.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.publicUrl.startsWith('https:'),
+        maxAge: config.sessionDays * 86_400,
+      });
+      return result.session.view;
+    },
+  );
+}
+
+export function accessRoutes(app: App, { db }: AppContext) {
+  app.get(
+    '/api/v1/session',
+    { schema: { tags: ['session'], summary: 'The current session', response: { 200: Session } } },
+    async (request) => {
+      if (!request.session)
+        throw new Problem(400, 'No session', 'this request is authenticated by an API key, not a session');
+      return request.session.view;
+    },
+  );
+
+  app.put(
+    '/api/v1/session/organization',
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Switch the organization the session works in',
+        body: Type.Object({ slug: Type.String() }),
+        response: { 200: Session },
+      },
+    },
+    async (request) => {
+      if (!request.session) throw new Problem(400, 'No session', 'only web sessions switch organization');
+      const next = await switchOrganization(db, request.session, request.body.slug);
+      if (!next) throw notFound(`organization ${request.body.slug} among yours`);
+      return next.view;
+    },
+  );
+
+  app.delete(
+    '/api/v1/session',
+    { schema: { tags: ['session'], summary: 'Log out' } },
+    async (request, reply) => {
+      if (request.session) await logout(db, request.session.sessionId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/v1/api-keys',
+    {
+      schema: {
+        tags: ['api keys'],
+        summary: 'Create an API key for an integration (admins only); the key is shown once',
+        body: Type.Object({
+          name: Type.String({ minLength: 1, maxLength: 100 }),
+          role: Role,
+          creditorIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }))),
+        }),
+        response: { 201: Type.Object({ id: Type.Integer(), key: Type.String() }) },
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      if (scope.role !== 'admin') throw forbidden('only admins create API keys');
+      const { name, role, creditorIds } = request.body;
+      const created = await createApiKey(db, {
+        orgId: scope.orgId,
+        name,
+        role: role as RoleName,
+        creditorIds,
+      });
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.delete(
+    '/api/v1/api-keys/:id',
+    {
+      schema: {
+        tags: ['api keys'],
+        summary: 'Revoke an API key',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      if (scope.role !== 'admin') throw forbidden('only admins revoke API keys');
+      if (!(await revokeApiKey(db, scope.orgId, request.params.id)))
+        throw notFound(`API key ${request.params.id}`);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,319 @@
+#!/usr/bin/env node
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { createApiKey, findOrganizationBySlug } from '../access/accounts.ts';
+import { ROLES, type Role } from '../access/schema.ts';
+import { type Scope, scopeFor } from '../access/scope.ts';
+import { type Config, loadConfig } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import { DataDirLocked, readLock } from '../db/lock.ts';
+import { migrate } from '../db/migrate.ts';
+import { openDatabase } from '../db/open.ts';
+import { seedDemo } from '../demo/seed.ts';
+import {
+  createImport,
+  type ImportProgress,
+  type ImportRecord,
+  listImportErrors,
+  runImport,
+} from '../imports/run.ts';
+import { findCreditor } from '../portfolio/creditors.ts';
+import { banner, startRegua } from '../server.ts';
+import { Problem } from '../shared/problem.ts';
+import { ensureWebBuilt } from './web.ts';
+
+const USAGE = `Régua: collections platform
+
+Usage:
+  regua start                              start the server (http://localhost:3000)
+  regua demo [--seed N]                    create the demo organizations if missing
+  regua import --org SLUG --creditor CNPJ_OR_ID FILE [--json] [--map field=Header,...] [--format csv|json]
+  regua api-key create --org SLUG --name NAME [--role manager]
+  regua migrate                            bring the database schema up to date
+
+Settings come from the environment (DATABASE_URL, REGUA_DATA_DIR, PORT, ...): see README.md.`;
+
+class UsageError extends Error {}
+
+async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
+  const { db, release } = await openDatabase(config, { kind: 'cli' });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+    release();
+  }
+}
+
+async function orgScope(db: Database, slug: string): Promise<Scope> {
+  const org = await findOrganizationBySlug(db, slug);
+  if (!org) throw new UsageError(`there is no organization "${slug}"`);
+  return scopeFor({ orgId: org.id, role: 'admin', creditorIds: [], userId: null, timeZone: org.timeZone });
+}
+
+function parseMap(text: string | undefined): Record<string, string> {
+  if (!text) return {};
+  const mapping: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const [field, header] = pair.split('=');
+    if (!field || !header)
+      throw new UsageError(`--map takes field=Header pairs separated by commas, got "${pair}"`);
+    mapping[field.trim()] = header.trim();
+  }
+  return mapping;
+}
+
+function progressLine(p: ImportProgress, startedAt: number): string {
+  const seconds = (Date.now() - startedAt) / 1000;
+  const rate = Math.round(p.processedRows / Math.max(seconds, 0.001));
+  const percent = p.totalBytes
+    ? ` ${Math.min(100, Math.floor((p.processedBytes / p.totalBytes) * 100))}%`
+    : '';
+  return `importing:${percent} ${p.processedRows.toLocaleString('en')} rows (${rate.toLocaleString('en')} rows/s) new ${p.imported}, updated ${p.updated}, unchanged ${p.unchanged}, rejected ${p.rejected}`;
+}
+
+type ErrorItem = { line: number; column: string; value: string; reason: string };
+
+async function printResult(record: ImportRecord, json: boolean, errors: () => AsyncGenerator<ErrorItem>) {
+  if (json) {
+    // One JSON object, errors streamed so a large report never sits in memory whole.
+    process.stdout.write(
+      `{"imported":${record.imported},"updated":${record.updated},"unchanged":${record.unchanged},"rejected":${record.rejected}` +
+        `${record.status === 'failed' ? `,"failed":${JSON.stringify(record.errorMessage)}` : ''},"errors":[`,
+    );
+    let first = true;
+    if (record.status === 'failed') {
+      process.stdout.write(JSON.stringify({ line: 0, column: '', value: '', reason: record.errorMessage }));
+      first = false;
+    }
+    for await (const e of errors()) {
+      process.stdout.write(
+        `${first ? '' : ','}${JSON.stringify({ line: e.line, column: e.column, value: e.value, reason: e.reason })}`,
+      );
+      first = false;
+    }
+    process.stdout.write(']}\n');
+    return;
+  }
+  if (record.status === 'failed') {
+    console.error(`Import failed: ${record.errorMessage}`);
+    return;
+  }
+  console.log(
+    `Imported ${record.imported} new, updated ${record.updated}, unchanged ${record.unchanged}, rejected ${record.rejected} (import #${record.id}).`,
+  );
+  let shown = 0;
+  for await (const e of errors()) {
+    if (shown++ >= 50) {
+      console.log(`  ... see all ${record.rejected} rejected rows with --json`);
+      break;
+    }
+    console.log(
+      `  line ${e.line}${e.column ? `, ${e.column}` : ''}${e.value ? ` "${e.value}"` : ''}: ${e.reason}`,
+    );
+  }
+}
+
+async function importCommand(config: Config, args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      org: { type: 'string' },
+      creditor: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      map: { type: 'string' },
+      format: { type: 'string' },
+    },
+  });
+  const file = positionals[0];
+  if (!values.org || !values.creditor || !file)
+    throw new UsageError('usage: regua import --org SLUG --creditor CNPJ_OR_ID FILE [--json]');
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const format = values.format ?? (/\.json$/i.test(file) ? 'json' : 'csv');
+  if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
+  const mapping = parseMap(values.map);
+  const totalBytes = statSync(file).size;
+  const startedAt = Date.now();
+  const showProgress = (p: ImportProgress) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r${progressLine(p, startedAt)}\x1b[K`);
+    else if (p.processedRows % 100_000 < 5_000) process.stderr.write(`${progressLine(p, startedAt)}\n`);
+  };
+
+  if (!config.databaseUrl) {
+    const holder = readLock(config.dataDir);
+    if (holder?.kind === 'server' && holder.url && holder.token) {
+      process.stderr.write(
+        `The Régua server (pid ${holder.pid}) holds the embedded database; importing through it at ${holder.url}.\n`,
+      );
+      return importThroughServer(holder.url, holder.token, {
+        org: values.org,
+        creditor: values.creditor,
+        file,
+        format,
+        mapping,
+        json: values.json,
+      });
+    }
+  }
+  await withDatabase(config, async (db) => {
+    const scope = await orgScope(db, values.org as string);
+    const creditor = await findCreditor(db, scope, values.creditor as string);
+    const importId = await createImport(db, scope, {
+      creditorId: creditor.id,
+      source: format,
+      filename: basename(file),
+      mapping,
+      totalBytes,
+    });
+    const record = await runImport(
+      db,
+      scope,
+      importId,
+      { format, bytes: createReadStream(file, { highWaterMark: 256 * 1024 }), mapping },
+      { onProgress: showProgress },
+    );
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    await printResult(record, values.json, async function* () {
+      for (let offset = 0; ; offset += 10_000) {
+        const page = await listImportErrors(db, scope, importId, { limit: 10_000, offset });
+        yield* page.items;
+        if (page.items.length < 10_000) return;
+      }
+    });
+    if (record.status === 'failed') process.exitCode = 1;
+  });
+}
+
+async function importThroughServer(
+  url: string,
+  token: string,
+  input: {
+    org: string;
+    creditor: string;
+    file: string;
+    format: string;
+    mapping: Record<string, string>;
+    json: boolean;
+  },
+) {
+  const headers = { authorization: `Bearer ${token}`, 'x-regua-org': input.org };
+  const query = new URLSearchParams({
+    creditorId: input.creditor,
+    filename: basename(input.file),
+    wait: 'true',
+  });
+  if (Object.keys(input.mapping).length > 0) query.set('mapping', JSON.stringify(input.mapping));
+  const response = await fetch(`${url}/api/v1/imports?${query}`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': input.format === 'json' ? 'application/json' : 'text/csv' },
+    body: Readable.toWeb(createReadStream(input.file)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  const body = (await response.json()) as ImportRecord & { detail?: string };
+  if (!response.ok) throw new UsageError(body.detail ?? `the server answered ${response.status}`);
+  await printResult(body, input.json, async function* () {
+    for (let offset = 0; ; offset += 10_000) {
+      const page = await fetch(`${url}/api/v1/imports/${body.id}/errors?limit=10000&offset=${offset}`, {
+        headers,
+      });
+      const { items } = (await page.json()) as { items: ErrorItem[] };
+      yield* items;
+      if (items.length < 10_000) return;
+    }
+  });
+  if (body.status === 'failed') process.exitCode = 1;
+}
+
+async function startCommand(config: Config) {
+  await ensureWebBuilt((line) => console.log(line));
+  const running = await startRegua(config, { log: (line) => console.log(line) });
+  console.log(banner(running, config));
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('Stopping...');
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+async function main(argv: string[]) {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'start':
+      return startCommand(config);
+    case 'import':
+      return importCommand(config, rest);
+    case 'demo': {
+      const { values } = parseArgs({ args: rest, options: { seed: { type: 'string' } } });
+      return withDatabase(config, async (db) => {
+        const result = await seedDemo(db, {
+          seed: values.seed ? Number(values.seed) : undefined,
+          log: (l) => console.log(l),
+        });
+        console.log(
+          result.created
+            ? `Demo created: ${result.debtors} debtors, ${result.receivables} receivables.`
+            : 'The demo organization already exists.',
+        );
+      });
+    }
+    case 'migrate':
+      return withDatabase(config, async (db) => {
+        const applied = await migrate(db);
+        console.log(applied.length ? `Applied ${applied.join(', ')}` : 'The schema is up to date.');
+      });
+    case 'api-key': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          org: { type: 'string' },
+          name: { type: 'string' },
+          role: { type: 'string', default: 'manager' },
+        },
+      });
+      if (positionals[0] !== 'create' || !values.org || !values.name)
+        throw new UsageError('usage: regua api-key create --org SLUG --name NAME [--role ROLE]');
+      if (!(ROLES as readonly string[]).includes(values.role))
+        throw new UsageError(`--role is one of ${ROLES.join(', ')}`);
+      return withDatabase(config, async (db) => {
+        const scope = await orgScope(db, values.org as string);
+        const key = await createApiKey(db, {
+          orgId: scope.orgId,
+          name: values.name as string,
+          role: values.role as Role,
+        });
+        console.log(`API key #${key.id} (shown once, keep it safe): ${key.key}`);
+      });
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || error instanceof DataDirLocked || error instanceof Problem) {
+    const hint =
+      error instanceof DataDirLocked
+        ? '\nStop it first, or set DATABASE_URL to use PostgreSQL, which many processes can share.'
+        : '';
+    console.error(`regua: ${error.message}${hint}`);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

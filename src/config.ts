@@ -1,0 +1,57 @@
+/**
+ * Every setting Régua reads, with its environment variable and default. Nothing else reads process.env.
+ */
+export type Config = {
+  /** `DATABASE_URL`: PostgreSQL connection string. Unset: the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | null;
+  /** `REGUA_DATA_DIR`: where the embedded database, its lock and backups live. Default `./data`. */
+  dataDir: string;
+  /** `PORT` (default 3000) and `HOST` (default 127.0.0.1; set 0.0.0.0 to listen on every interface). */
+  port: number;
+  host: string;
+  /** `REGUA_PUBLIC_URL`: the address people use; decides whether cookies are `Secure`. */
+  publicUrl: string;
+  /** `REGUA_MAX_UPLOAD_MB`: largest import upload accepted (default 200). */
+  maxUploadBytes: number;
+  /** `REGUA_DEMO`: seed the demo organizations on first start (default true; `false` to skip). */
+  seedDemo: boolean;
+  /** `REGUA_WORKER`: run background jobs in the server process (default true). */
+  runWorker: boolean;
+  /** `REGUA_SESSION_DAYS`: web session lifetime (default 7). */
+  sessionDays: number;
+  /** `LOG_LEVEL`: fatal, error, warn, info (default), debug. */
+  logLevel: string;
+};
+
+function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
+  return value;
+}
+
+function boolSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = intSetting(env, 'PORT', 3000);
+  const host = env.HOST || '127.0.0.1';
+  return {
+    databaseUrl: env.DATABASE_URL || null,
+    dataDir: env.REGUA_DATA_DIR || './data',
+    port,
+    host,
+    publicUrl: env.REGUA_PUBLIC_URL || `http://localhost:${port}`,
+    maxUploadBytes: intSetting(env, 'REGUA_MAX_UPLOAD_MB', 200) * 1024 * 1024,
+    seedDemo: boolSetting(env, 'REGUA_DEMO', true),
+    runWorker: boolSetting(env, 'REGUA_WORKER', true),
+    sessionDays: intSetting(env, 'REGUA_SESSION_DAYS', 7),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

@@ -1,0 +1,4 @@
+export * from '../access/schema.ts';
+export * from '../imports/schema.ts';
+export * from '../jobs/schema.ts';
+export * from '../portfolio/schema.ts';

@@ -1,0 +1,127 @@
+import { addMember, createOrganization, findOrganizationBySlug } from '../access/accounts.ts';
+import { type Scope, scopeFor } from '../access/scope.ts';
+import type { Database } from '../db/client.ts';
+import { createImport, runImport } from '../imports/run.ts';
+import { createCreditor } from '../portfolio/creditors.ts';
+import { type CalendarDate, todayIn } from '../shared/dates.ts';
+import { DEMO_CREDITORS, type DemoCreditorSpec, demoCsv, OTHER_CREDITOR } from './generate.ts';
+
+export const DEMO_PASSWORD = 'regua-demo';
+
+export const DEMO_USERS = {
+  admin: { email: 'admin@demo.regua.dev', name: 'Ana Admin', role: 'admin' },
+  manager: { email: 'gestor@demo.regua.dev', name: 'Gustavo Gestor', role: 'manager' },
+  collector: { email: 'cobrador@demo.regua.dev', name: 'Carla Cobradora', role: 'collector' },
+  client: { email: 'cliente@nuvem.example.com', name: 'Cláudio Cliente (Nuvem)', role: 'client_viewer' },
+  other: { email: 'admin@outra.regua.dev', name: 'Otávio (Outra Assessoria)', role: 'admin' },
+} as const;
+
+export type DemoResult = { created: boolean; orgSlug: string; receivables: number; debtors: number };
+
+async function seedCreditor(
+  db: Database,
+  scope: Scope,
+  spec: DemoCreditorSpec,
+  seed: number,
+  asOf: CalendarDate,
+  log: (line: string) => void,
+): Promise<{ id: number; imported: number }> {
+  const creditor = await createCreditor(db, scope, {
+    cnpj: spec.cnpj,
+    legalName: spec.legalName,
+    tradeName: spec.tradeName,
+    segment: spec.segment,
+    address: spec.address,
+    monthlyFeeCents: spec.monthlyFeeCents,
+    successFeeBasisPoints: spec.successFeeBasisPoints,
+  });
+  const { csv, optOuts } = demoCsv(spec, seed, asOf);
+  const bytes = Buffer.from(csv, 'utf8');
+  const importId = await createImport(db, scope, {
+    creditorId: creditor.id,
+    source: 'csv',
+    filename: `${spec.key}-carteira.csv`,
+    totalBytes: bytes.byteLength,
+  });
+  const result = await runImport(db, scope, importId, {
+    format: 'csv',
+    bytes: (async function* () {
+      yield bytes;
+    })(),
+  });
+  if (result.status !== 'completed' || result.rejected > 0) {
+    throw new Error(
+      `demo import for ${spec.key} did not go in cleanly: ${result.errorMessage ?? `${result.rejected} rejected`}`,
+    );
+  }
+  await db.query(
+    `update debtors d set channel_preferences = jsonb_build_object(o.channel, jsonb_build_object('optedOutAt', now(), 'source', 'demo'))
+       from jsonb_to_recordset($3::jsonb) as o(document text, channel text)
+      where d.org_id = $1 and d.creditor_id = $2 and d.document = o.document`,
+    [scope.orgId, creditor.id, JSON.stringify(optOuts)],
+  );
+  log(`  ${spec.tradeName}: ${result.imported} receivables`);
+  return { id: creditor.id, imported: result.imported };
+}
+
+/**
+ * Creates the demo: organization `demo` (a BPO with three client companies) and a second organization
+ * `outra`, so tenant isolation is always on show. Deterministic for a seed and date. Does nothing when
+ * `demo` already exists.
+ */
+export async function seedDemo(
+  db: Database,
+  options: { seed?: number; asOf?: CalendarDate; log?: (line: string) => void } = {},
+): Promise<DemoResult> {
+  const log = options.log ?? (() => {});
+  const seed = options.seed ?? 2026;
+  const existing = await findOrganizationBySlug(db, 'demo');
+  if (existing) return { created: false, orgSlug: 'demo', receivables: 0, debtors: 0 };
+  const asOf = options.asOf ?? todayIn('America/Sao_Paulo');
+  log(`Creating the demo organization (seed ${seed}, as of ${asOf})...`);
+
+  const demo = await createOrganization(db, { slug: 'demo', name: 'Cobra Bem BPO Financeiro' });
+  const scope = scopeFor({
+    orgId: demo.id,
+    role: 'admin',
+    creditorIds: [],
+    userId: null,
+    timeZone: demo.timeZone,
+  });
+  const creditorIds: Record<string, number> = {};
+  let receivables = 0;
+  for (const spec of DEMO_CREDITORS) {
+    const { id, imported } = await seedCreditor(db, scope, spec, seed, asOf, log);
+    creditorIds[spec.key] = id;
+    receivables += imported;
+  }
+
+  const other = await createOrganization(db, { slug: 'outra', name: 'Outra Assessoria de Cobrança' });
+  const otherScope = scopeFor({
+    orgId: other.id,
+    role: 'admin',
+    creditorIds: [],
+    userId: null,
+    timeZone: other.timeZone,
+  });
+  await seedCreditor(db, otherScope, OTHER_CREDITOR, seed, asOf, log);
+
+  const { admin, manager, collector, client, other: otherAdmin } = DEMO_USERS;
+  await addMember(db, { orgId: demo.id, ...admin, password: DEMO_PASSWORD });
+  await addMember(db, { orgId: other.id, ...admin, password: DEMO_PASSWORD });
+  await addMember(db, { orgId: demo.id, ...manager, password: DEMO_PASSWORD });
+  await addMember(db, { orgId: demo.id, ...collector, password: DEMO_PASSWORD });
+  await addMember(db, {
+    orgId: demo.id,
+    ...client,
+    password: DEMO_PASSWORD,
+    creditorIds: [creditorIds.nuvem ?? 0],
+  });
+  await addMember(db, { orgId: other.id, ...otherAdmin, password: DEMO_PASSWORD });
+
+  const [count] = await db.query<{ debtors: number }>(
+    'select count(*)::int as debtors from debtors where org_id = $1',
+    [demo.id],
+  );
+  return { created: true, orgSlug: 'demo', receivables, debtors: count?.debtors ?? 0 };
+}

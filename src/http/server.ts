@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError } from 'fastify';
+import { accessRoutes, publicAccessRoutes } from '../access/routes.ts';
+import { importRoutes } from '../imports/routes.ts';
+import { portfolioRoutes } from '../portfolio/routes.ts';
+import { Problem } from '../shared/problem.ts';
+import { authenticator } from './auth.ts';
+import type { App, AppContext } from './types.ts';
+
+export const WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+
+const PROBLEM_TYPE = 'about:blank';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  429: 'Too many requests',
+};
+
+/** Builds the HTTP server: JSON API under /api/v1, OpenAPI at /docs, and the web app. */
+export async function buildServer(
+  context: AppContext & { localToken?: string | null; logger?: boolean },
+): Promise<App> {
+  const app = Fastify({
+    logger:
+      context.logger === false
+        ? false
+        : { level: context.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as App;
+
+  app.decorateRequest('scope', null);
+  app.decorateRequest('session', null);
+
+  app.setErrorHandler((error: FastifyError | Problem | Error, request, reply) => {
+    let status = 500;
+    let title = 'Internal server error';
+    let detail = 'something went wrong on our side; the error was logged';
+    let extra: Record<string, unknown> = {};
+    if (error instanceof Problem) {
+      ({ status, title, detail } = error);
+      extra = error.extra;
+    } else if ('validation' in error && error.validation) {
+      status = 400;
+      title = 'Invalid request';
+      detail = error.message;
+      extra = {
+        errors: error.validation.map((v) => ({
+          where: `${error.validationContext ?? ''}${v.instancePath}`,
+          message: v.message,
+        })),
+      };
+    } else if ('statusCode' in error && typeof error.statusCode === 'number' && error.statusCode < 500) {
+      status = error.statusCode;
+      title = TITLES[status] ?? 'Bad request';
+      detail = status === 415 ? 'send multipart/form-data, text/csv or application/json' : error.message;
+    }
+    // A body left unread (an upload refused early) would stall the next request on this connection.
+    if (!request.raw.readableEnded) reply.header('connection', 'close');
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    reply
+      .code(status)
+      .type('application/problem+json')
+      .send({ type: PROBLEM_TYPE, title, status, detail, instance: request.url.split('?')[0], ...extra });
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: context.config.maxUploadBytes, files: 1, fields: 10 },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Régua API',
+        version: '1',
+        description:
+          'Collections platform API. Money is in integer centavos; due dates are YYYY-MM-DD; errors are application/problem+json.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API key of an organization (rg_...)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'regua_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.get('/health', { schema: { hide: true } }, async () => {
+    await context.db.query('select 1');
+    return { status: 'ok', database: context.db.engine };
+  });
+
+  publicAccessRoutes(app, context);
+  await app.register(async (api) => {
+    const typed = api as unknown as App;
+    typed.addHook('onRequest', authenticator(context.db, context.localToken ?? null));
+    accessRoutes(typed, context);
+    portfolioRoutes(typed, context);
+    importRoutes(typed, context);
+  });
+
+  const hasWeb = existsSync(`${WEB_ROOT}index.html`);
+  if (hasWeb) await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: 'index.html' });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (request.method === 'GET' && hasWeb && !path.startsWith('/api/') && !path.startsWith('/docs')) {
+      return reply.sendFile('index.html');
+    }
+    return reply
+      .code(404)
+      .type('application/problem+json')
+      .send({
+        type: PROBLEM_TYPE,
+        title: 'Not found',
+        status: 404,
+        detail: `no route ${request.method} ${path}`,
+        instance: path,
+      });
+  });
+  return app;
+}

@@ -1,0 +1,209 @@
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Type } from '@sinclair/typebox';
+import { requireWriter } from '../access/scope.ts';
+import { requireScope } from '../http/auth.ts';
+import { IdParams, Import, ImportError, Problem as ProblemSchema } from '../http/schemas.ts';
+import type { App, AppContext } from '../http/types.ts';
+import { enqueue } from '../jobs/queue.ts';
+import { findCreditor } from '../portfolio/creditors.ts';
+import { badRequest, Problem } from '../shared/problem.ts';
+import { IMPORT_JOB, storeFile } from './jobs.ts';
+import { createImport, getImport, type ImportRecord, listImportErrors, listImports } from './run.ts';
+
+const RAW_TYPES = [
+  'text/csv',
+  'text/plain',
+  'application/csv',
+  'application/vnd.ms-excel',
+  'application/octet-stream',
+];
+
+class UploadTooLarge extends Error {}
+
+async function* limited(source: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of source) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw new UploadTooLarge();
+    yield chunk;
+  }
+}
+
+function parseMapping(text: string | undefined): Record<string, string> {
+  if (!text) return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.values(value).every((v) => typeof v === 'string')
+    ) {
+      return value as Record<string, string>;
+    }
+  } catch {
+    // fall through
+  }
+  throw badRequest('mapping must be a JSON object of field name to column header, e.g. {"dueDate":"VENCTO"}');
+}
+
+export function importRoutes(app: App, { db, config, wakeWorker }: AppContext) {
+  // CSV bodies are streamed to the database as they arrive, never buffered whole.
+  app.addContentTypeParser(RAW_TYPES, (_request, payload, done) => done(null, payload));
+
+  app.post(
+    '/api/v1/imports',
+    {
+      bodyLimit: config.maxUploadBytes,
+      schema: {
+        tags: ['imports'],
+        summary: 'Import receivables from a CSV file or a JSON batch',
+        description:
+          'Send a CSV as multipart/form-data (field "file", optional field "mapping") or as a text/csv body, or a JSON batch ' +
+          '(an array of receivables or {"receivables":[...]}). The import runs in the background: poll GET /api/v1/imports/{id}, ' +
+          'or pass wait=true to get the finished import in the response. Importing the same data again changes nothing.',
+        querystring: Type.Object({
+          creditorId: Type.Optional(Type.String({ description: 'creditor id or CNPJ' })),
+          creditor: Type.Optional(Type.String({ description: 'alias of creditorId' })),
+          filename: Type.Optional(Type.String({ maxLength: 255 })),
+          mapping: Type.Optional(Type.String({ description: 'JSON object: field name -> column header' })),
+          wait: Type.Optional(Type.Boolean({ default: false })),
+        }),
+        response: { 201: Import, 202: Import, 400: ProblemSchema, 413: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      requireWriter(scope);
+      let creditorRef = request.query.creditorId ?? request.query.creditor;
+      let mapping = parseMapping(request.query.mapping);
+      let filename = request.query.filename ?? null;
+      let format: 'csv' | 'json';
+      let bytes: AsyncIterable<Uint8Array>;
+      let declaredSize: number | null = Number(request.headers['content-length']) || null;
+
+      if (request.isMultipart()) {
+        const file = await request.file({ limits: { fileSize: config.maxUploadBytes, files: 1 } });
+        if (!file) throw badRequest('the form has no "file" field');
+        const field = (name: string) => {
+          const value = file.fields[name];
+          return value && !Array.isArray(value) && value.type === 'field' ? String(value.value) : undefined;
+        };
+        creditorRef ??= field('creditorId') ?? field('creditor');
+        if (field('mapping')) mapping = parseMapping(field('mapping'));
+        filename ??= file.filename || null;
+        format = /\.json$/i.test(file.filename) || file.mimetype === 'application/json' ? 'json' : 'csv';
+        bytes = file.file;
+      } else if (request.headers['content-type']?.startsWith('application/json')) {
+        format = 'json';
+        const body = Buffer.from(JSON.stringify(request.body ?? null));
+        declaredSize = body.byteLength;
+        bytes = (async function* () {
+          yield body;
+        })();
+      } else if (RAW_TYPES.some((t) => request.headers['content-type']?.startsWith(t))) {
+        format = 'csv';
+        bytes = request.body as Readable;
+      } else {
+        throw new Problem(
+          415,
+          'Unsupported media type',
+          'send multipart/form-data, text/csv or application/json',
+        );
+      }
+      if (!creditorRef)
+        throw badRequest('say which creditor the receivables belong to: ?creditorId=ID or CNPJ');
+      const creditor = await findCreditor(db, scope, creditorRef);
+
+      const importId = await createImport(db, scope, {
+        creditorId: creditor.id,
+        source: format,
+        filename,
+        mapping,
+        totalBytes: declaredSize,
+      });
+      try {
+        const size = await storeFile(db, scope.orgId, importId, limited(bytes, config.maxUploadBytes));
+        if ('truncated' in (bytes as object) && (bytes as { truncated?: boolean }).truncated)
+          throw new UploadTooLarge();
+        await db.query('update imports set total_bytes = $3 where org_id = $1 and id = $2', [
+          scope.orgId,
+          importId,
+          size,
+        ]);
+      } catch (error) {
+        await db.query('delete from imports where org_id = $1 and id = $2', [scope.orgId, importId]);
+        const code = (error as { code?: string }).code;
+        if (error instanceof UploadTooLarge || code === 'FST_REQ_FILE_TOO_LARGE') {
+          throw new Problem(
+            413,
+            'Upload too large',
+            `the file is larger than ${Math.round(config.maxUploadBytes / 1048576)} MB; split it into smaller files`,
+          );
+        }
+        throw error;
+      }
+      await enqueue(db, { kind: IMPORT_JOB, orgId: scope.orgId, payload: { importId, format, mapping } });
+      wakeWorker();
+
+      reply.header('location', `/api/v1/imports/${importId}`);
+      if (!request.query.wait) return reply.code(202).send(await getImport(db, scope, importId));
+      let current: ImportRecord = await getImport(db, scope, importId);
+      const deadline = Date.now() + 30 * 60_000;
+      while (current.status !== 'completed' && current.status !== 'failed' && Date.now() < deadline) {
+        await sleep(100);
+        current = await getImport(db, scope, importId);
+      }
+      return reply
+        .code(current.status === 'completed' || current.status === 'failed' ? 201 : 202)
+        .send(current);
+    },
+  );
+
+  app.get(
+    '/api/v1/imports',
+    {
+      schema: {
+        tags: ['imports'],
+        summary: 'Recent imports',
+        querystring: Type.Object({
+          creditorId: Type.Optional(Type.Integer({ minimum: 1 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(Import) }) },
+      },
+    },
+    async (request) => ({ items: await listImports(db, requireScope(request), request.query) }),
+  );
+
+  app.get(
+    '/api/v1/imports/:id',
+    {
+      schema: {
+        tags: ['imports'],
+        summary: 'One import with its progress and counts',
+        params: IdParams,
+        response: { 200: Import },
+      },
+    },
+    async (request) => getImport(db, requireScope(request), request.params.id),
+  );
+
+  app.get(
+    '/api/v1/imports/:id/errors',
+    {
+      schema: {
+        tags: ['imports'],
+        summary: 'The rejected rows of an import: line, column, value and reason',
+        params: IdParams,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 100 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(ImportError), total: Type.Integer() }) },
+      },
+    },
+    async (request) => listImportErrors(db, requireScope(request), request.params.id, request.query),
+  );
+}

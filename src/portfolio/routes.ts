@@ -1,0 +1,174 @@
+import { Type } from '@sinclair/typebox';
+import { requireWriter } from '../access/scope.ts';
+import { requireScope } from '../http/auth.ts';
+import { Aging, Creditor, Debtor, IdParams, NewCreditor, Page, Receivable } from '../http/schemas.ts';
+import type { App, AppContext } from '../http/types.ts';
+import { isCalendarDate } from '../shared/dates.ts';
+import { badRequest } from '../shared/problem.ts';
+import { aging, createCreditor, creditorStats, getCreditor, listCreditors } from './creditors.ts';
+import { getDebtor, listDebtors } from './debtors.ts';
+import { listReceivables } from './receivables.ts';
+import { RECEIVABLE_STATUSES, type ReceivableStatus as Status } from './schema.ts';
+
+const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 }));
+const DateQuery = Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }));
+
+function checkDate(name: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !isCalendarDate(value))
+    throw badRequest(`${name} is not a valid date (YYYY-MM-DD)`);
+  return value;
+}
+
+export function portfolioRoutes(app: App, { db }: AppContext) {
+  app.get(
+    '/api/v1/creditors',
+    {
+      schema: {
+        tags: ['portfolio'],
+        summary: 'Creditors (client companies) with portfolio totals',
+        response: { 200: Type.Object({ items: Type.Array(Creditor) }) },
+      },
+    },
+    async (request) => {
+      const scope = requireScope(request);
+      const [items, stats] = await Promise.all([listCreditors(db, scope), creditorStats(db, scope)]);
+      return {
+        items: items.map((c) => ({
+          ...c,
+          stats: stats.get(c.id) ?? { debtors: 0, receivables: 0, openCents: 0, overdueCents: 0 },
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/creditors',
+    {
+      schema: {
+        tags: ['portfolio'],
+        summary: 'Add a creditor',
+        body: NewCreditor,
+        response: { 201: Creditor },
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      requireWriter(scope);
+      const { tradeName, segment, ...rest } = request.body;
+      return reply.code(201).send(
+        await createCreditor(db, scope, {
+          ...rest,
+          tradeName: tradeName ?? null,
+          segment: segment ?? null,
+        }),
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/creditors/:id',
+    {
+      schema: { tags: ['portfolio'], summary: 'One creditor', params: IdParams, response: { 200: Creditor } },
+    },
+    async (request) => {
+      const scope = requireScope(request);
+      const creditor = await getCreditor(db, scope, request.params.id);
+      const stats = (await creditorStats(db, { ...scope, creditorIds: [creditor.id] })).get(creditor.id);
+      return { ...creditor, stats: stats ?? { debtors: 0, receivables: 0, openCents: 0, overdueCents: 0 } };
+    },
+  );
+
+  app.get(
+    '/api/v1/creditors/:id/aging',
+    {
+      schema: {
+        tags: ['portfolio'],
+        summary: 'Open balance by days past due (aging)',
+        params: IdParams,
+        querystring: Type.Object({ asOf: DateQuery }),
+        response: { 200: Aging },
+      },
+    },
+    async (request) => {
+      const scope = requireScope(request);
+      return aging(db, scope, request.params.id, checkDate('asOf', request.query.asOf));
+    },
+  );
+
+  app.get(
+    '/api/v1/debtors',
+    {
+      schema: {
+        tags: ['portfolio'],
+        summary: 'Debtors, by name, with cursor pagination',
+        querystring: Type.Object({
+          creditorId: Type.Optional(Type.Integer({ minimum: 1 })),
+          q: Type.Optional(Type.String({ maxLength: 200, description: 'name or CPF/CNPJ' })),
+          cursor: Type.Optional(Type.String({ maxLength: 500 })),
+          limit: Limit,
+        }),
+        response: { 200: Page(Debtor) },
+      },
+    },
+    async (request) => listDebtors(db, requireScope(request), request.query),
+  );
+
+  app.get(
+    '/api/v1/debtors/:id',
+    {
+      schema: {
+        tags: ['portfolio'],
+        summary: 'One debtor with contacts and totals',
+        params: IdParams,
+        response: { 200: Debtor },
+      },
+    },
+    async (request) => getDebtor(db, requireScope(request), request.params.id),
+  );
+
+  app.get(
+    '/api/v1/receivables',
+    {
+      schema: {
+        tags: ['portfolio'],
+        summary: 'Receivables (títulos) in due-date order, filtered, with cursor pagination',
+        querystring: Type.Object({
+          creditorId: Type.Optional(Type.Integer({ minimum: 1 })),
+          debtorId: Type.Optional(Type.Integer({ minimum: 1 })),
+          status: Type.Optional(
+            Type.String({ description: `comma-separated: ${RECEIVABLE_STATUSES.join(', ')}` }),
+          ),
+          dueFrom: DateQuery,
+          dueTo: DateQuery,
+          dpdMin: Type.Optional(Type.Integer({ minimum: 0, description: 'minimum days past due' })),
+          dpdMax: Type.Optional(Type.Integer({ minimum: 0, description: 'maximum days past due' })),
+          q: Type.Optional(
+            Type.String({
+              maxLength: 200,
+              description: 'external id, document number, debtor name or CPF/CNPJ',
+            }),
+          ),
+          cursor: Type.Optional(Type.String({ maxLength: 500 })),
+          limit: Limit,
+        }),
+        response: { 200: Page(Receivable) },
+      },
+    },
+    async (request) => {
+      const { status, dueFrom, dueTo, ...rest } = request.query;
+      const statuses = status
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const unknown = statuses?.filter((s) => !(RECEIVABLE_STATUSES as readonly string[]).includes(s));
+      if (unknown?.length)
+        throw badRequest(`unknown status ${unknown.join(', ')}; use ${RECEIVABLE_STATUSES.join(', ')}`);
+      return listReceivables(db, requireScope(request), {
+        ...rest,
+        status: statuses as Status[] | undefined,
+        dueFrom: checkDate('dueFrom', dueFrom),
+        dueTo: checkDate('dueTo', dueTo),
+      });
+    },
+  );
+}

@@ -1,0 +1,157 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
+import { organizations } from '../access/schema.ts';
+
+const address = {
+  street: text('street'),
+  number: text('number'),
+  complement: text('complement'),
+  district: text('district'),
+  city: text('city'),
+  uf: text('uf'),
+  cep: text('cep'),
+};
+
+/** A client company of the BPO whose portfolio is collected. Its identification goes on every document (CDC art. 42-A). */
+export const creditors = pgTable(
+  'creditors',
+  {
+    orgId: bigint('org_id', { mode: 'number' })
+      .notNull()
+      .references(() => organizations.id),
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    cnpj: text('cnpj').notNull(),
+    legalName: text('legal_name').notNull(),
+    tradeName: text('trade_name'),
+    segment: text('segment'),
+    ...address,
+    email: text('email'),
+    phone: text('phone'),
+    monthlyFeeCents: bigint('monthly_fee_cents', { mode: 'number' }).notNull().default(0),
+    successFeeBasisPoints: integer('success_fee_basis_points').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('creditors_cnpj_key').on(t.orgId, t.cnpj),
+    check(
+      'creditors_fees_check',
+      sql`${t.monthlyFeeCents} >= 0 and ${t.successFeeBasisPoints} between 0 and 10000`,
+    ),
+  ],
+);
+
+export type ChannelPreferences = Record<string, { consentAt?: string; optedOutAt?: string; source?: string }>;
+
+/**
+ * A person (CPF) or company (CNPJ) owing to one creditor. Debtors are kept per creditor: each client
+ * company is the controller of its own customers' data (LGPD), so records are never merged across them.
+ */
+export const debtors = pgTable(
+  'debtors',
+  {
+    orgId: bigint('org_id', { mode: 'number' }).notNull(),
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    creditorId: bigint('creditor_id', { mode: 'number' }).notNull(),
+    kind: text('kind').$type<'person' | 'company'>().notNull(),
+    document: text('document').notNull(),
+    name: text('name').notNull(),
+    emails: text('emails').array().notNull().default(sql`'{}'`),
+    phones: text('phones').array().notNull().default(sql`'{}'`),
+    whatsapp: text('whatsapp'),
+    ...address,
+    tags: text('tags').array().notNull().default(sql`'{}'`),
+    channelPreferences: jsonb('channel_preferences').$type<ChannelPreferences>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('debtors_document_key').on(t.orgId, t.creditorId, t.document),
+    foreignKey({ columns: [t.orgId, t.creditorId], foreignColumns: [creditors.orgId, creditors.id] }),
+    check('debtors_kind_check', sql`${t.kind} in ('person','company')`),
+    check(
+      'debtors_document_check',
+      sql`(${t.kind} = 'person' and ${t.document} ~ '^[0-9]{11}$') or (${t.kind} = 'company' and ${t.document} ~ '^[0-9A-Z]{12}[0-9]{2}$')`,
+    ),
+  ],
+);
+
+export const RECEIVABLE_STATUSES = ['open', 'partially_paid', 'paid', 'cancelled', 'written_off'] as const;
+export type ReceivableStatus = (typeof RECEIVABLE_STATUSES)[number];
+
+/** A título: one amount owed on one due date. */
+export const receivables = pgTable(
+  'receivables',
+  {
+    orgId: bigint('org_id', { mode: 'number' }).notNull(),
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    creditorId: bigint('creditor_id', { mode: 'number' }).notNull(),
+    debtorId: bigint('debtor_id', { mode: 'number' }).notNull(),
+    externalId: text('external_id').notNull(),
+    documentNumber: text('document_number'),
+    installmentNumber: smallint('installment_number'),
+    installmentCount: smallint('installment_count'),
+    issueDate: date('issue_date', { mode: 'string' }),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    originalCents: bigint('original_cents', { mode: 'number' }).notNull(),
+    openCents: bigint('open_cents', { mode: 'number' }).notNull(),
+    status: text('status').$type<ReceivableStatus>().notNull(),
+    nossoNumero: text('nosso_numero'),
+    pixTxid: text('pix_txid'),
+    description: text('description'),
+    importId: bigint('import_id', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('receivables_external_key').on(t.orgId, t.creditorId, t.externalId),
+    index('receivables_due_idx').on(t.orgId, t.creditorId, t.dueDate, t.id),
+    index('receivables_debtor_idx').on(t.orgId, t.debtorId),
+    foreignKey({ columns: [t.orgId, t.creditorId], foreignColumns: [creditors.orgId, creditors.id] }),
+    foreignKey({ columns: [t.orgId, t.debtorId], foreignColumns: [debtors.orgId, debtors.id] }),
+    check(
+      'receivables_status_check',
+      sql`${t.status} in ('open','partially_paid','paid','cancelled','written_off')`,
+    ),
+    check(
+      'receivables_amounts_check',
+      sql`${t.originalCents} > 0 and ${t.openCents} >= 0 and ${t.openCents} <= ${t.originalCents}`,
+    ),
+    check('receivables_dates_check', sql`${t.issueDate} is null or ${t.issueDate} <= ${t.dueDate}`),
+  ],
+);
+
+/** What an import changed in a receivable: one row per update, `{field: [before, after]}`. */
+export const receivableChanges = pgTable(
+  'receivable_changes',
+  {
+    orgId: bigint('org_id', { mode: 'number' }).notNull(),
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    receivableId: bigint('receivable_id', { mode: 'number' }).notNull(),
+    importId: bigint('import_id', { mode: 'number' }),
+    changes: jsonb('changes').$type<Record<string, [unknown, unknown]>>().notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('receivable_changes_receivable_idx').on(t.orgId, t.receivableId),
+    foreignKey({ columns: [t.orgId, t.receivableId], foreignColumns: [receivables.orgId, receivables.id] }),
+  ],
+);

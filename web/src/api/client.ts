@@ -1,0 +1,144 @@
+import type { Problem } from './types.ts';
+
+/** Error thrown for any non-2xx API response (RFC 9457 problem+json when the server sends one). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+
+  constructor(status: number, problem: Problem) {
+    super(problem.detail ?? problem.title ?? `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** Thrown when the request never reached the server (offline, DNS, connection refused). */
+export class NetworkError extends Error {
+  constructor() {
+    super('Não foi possível conectar ao servidor. Verifique sua conexão e tente novamente.');
+    this.name = 'NetworkError';
+  }
+}
+
+export function isUnauthorized(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Builds a Problem from whatever the server answered (JSON problem, other JSON, text or nothing). */
+export function toProblem(status: number, statusText: string, bodyText: string): Problem {
+  if (bodyText.trim() !== '') {
+    try {
+      const parsed: unknown = JSON.parse(bodyText);
+      if (isRecord(parsed)) {
+        const problem: Problem = { status };
+        if (typeof parsed.type === 'string') problem.type = parsed.type;
+        if (typeof parsed.title === 'string') problem.title = parsed.title;
+        if (typeof parsed.detail === 'string') problem.detail = parsed.detail;
+        // Fastify's default error shape is { error, message }.
+        if (problem.title === undefined && typeof parsed.error === 'string') problem.title = parsed.error;
+        if (problem.detail === undefined && typeof parsed.message === 'string')
+          problem.detail = parsed.message;
+        if (parsed.errors !== undefined) problem.errors = parsed.errors;
+        return problem;
+      }
+    } catch {
+      // Not JSON: fall through.
+    }
+  }
+  return { status, title: statusText || `Erro HTTP ${status}` };
+}
+
+type Query = Record<string, string | number | boolean | null | undefined | readonly string[]>;
+
+export function buildUrl(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  if (query) {
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined || value === null || value === '') continue;
+      if (Array.isArray(value)) {
+        if (value.length > 0) params.set(key, value.join(','));
+      } else {
+        params.set(key, String(value));
+      }
+    }
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+export async function apiFetch<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  options: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  const init: RequestInit = { method, credentials: 'same-origin', headers };
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+  if (options.signal) init.signal = options.signal;
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, options.query), init);
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new NetworkError();
+  }
+  const text = await response.text();
+  if (!response.ok)
+    throw new ApiError(response.status, toProblem(response.status, response.statusText, text));
+  if (response.status === 204 || text === '') return undefined as T;
+  return JSON.parse(text) as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, signal?: AbortSignal) =>
+    apiFetch<T>('GET', path, signal ? { query, signal } : { query }),
+  post: <T>(path: string, body?: unknown) => apiFetch<T>('POST', path, { body }),
+  put: <T>(path: string, body?: unknown) => apiFetch<T>('PUT', path, { body }),
+  delete: <T>(path: string) => apiFetch<T>('DELETE', path),
+};
+
+/**
+ * Multipart upload through XMLHttpRequest, because fetch() cannot report upload progress.
+ * `onProgress` receives a fraction between 0 and 1.
+ */
+export function uploadFile<T>(
+  url: string,
+  form: FormData,
+  onProgress: (fraction: number) => void,
+  signal?: AbortSignal,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.withCredentials = false; // same-origin: cookies are sent anyway.
+    xhr.setRequestHeader('accept', 'application/json, application/problem+json');
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+    };
+    xhr.upload.onload = () => onProgress(1);
+    xhr.onload = () => {
+      const text = xhr.responseText;
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try {
+          resolve((text ? JSON.parse(text) : undefined) as T);
+        } catch {
+          reject(new ApiError(xhr.status, { status: xhr.status, title: 'Resposta inválida do servidor' }));
+        }
+      } else {
+        reject(new ApiError(xhr.status, toProblem(xhr.status, xhr.statusText, text)));
+      }
+    };
+    xhr.onerror = () => reject(new NetworkError());
+    xhr.onabort = () => reject(new DOMException('Envio cancelado', 'AbortError'));
+    if (signal) signal.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(form);
+  });
+}

@@ -1,0 +1,86 @@
+import { api, buildUrl, uploadFile } from './client.ts';
+import type {
+  Aging,
+  Creditor,
+  Debtor,
+  Import,
+  ImportErrorsPage,
+  Page,
+  Receivable,
+  ReceivableStatus,
+  Session,
+} from './types.ts';
+
+const V1 = '/api/v1';
+
+export interface ReceivableFilters {
+  creditorId?: number | undefined;
+  debtorId?: number | undefined;
+  status?: ReceivableStatus[] | undefined;
+  dueFrom?: string | undefined;
+  dueTo?: string | undefined;
+  dpdMin?: number | undefined;
+  dpdMax?: number | undefined;
+  q?: string | undefined;
+}
+
+export const RECEIVABLES_PAGE_SIZE = 50;
+
+export const keys = {
+  session: ['session'] as const,
+  creditors: ['creditors'] as const,
+  creditor: (id: number) => ['creditors', id] as const,
+  aging: (id: number) => ['creditors', id, 'aging'] as const,
+  debtor: (id: number) => ['debtors', id] as const,
+  receivables: (filters: ReceivableFilters) => ['receivables', filters] as const,
+  imports: (creditorId?: number) => ['imports', 'list', creditorId ?? null] as const,
+  import: (id: number) => ['imports', id] as const,
+  importErrors: (id: number, offset: number, limit: number) =>
+    ['imports', id, 'errors', offset, limit] as const,
+};
+
+export const endpoints = {
+  getSession: () => api.get<Session>(`${V1}/session`),
+  login: (email: string, password: string) => api.post<Session>(`${V1}/session`, { email, password }),
+  logout: () => api.delete<undefined>(`${V1}/session`),
+  switchOrganization: (slug: string) => api.put<Session>(`${V1}/session/organization`, { slug }),
+
+  listCreditors: () => api.get<{ items: Creditor[] }>(`${V1}/creditors`),
+  getCreditor: (id: number) => api.get<Creditor>(`${V1}/creditors/${id}`),
+  getAging: (id: number) => api.get<Aging>(`${V1}/creditors/${id}/aging`),
+
+  getDebtor: (id: number) => api.get<Debtor>(`${V1}/debtors/${id}`),
+
+  listReceivables: (filters: ReceivableFilters, cursor: string | null, signal?: AbortSignal) =>
+    api.get<Page<Receivable>>(
+      `${V1}/receivables`,
+      {
+        creditorId: filters.creditorId,
+        debtorId: filters.debtorId,
+        status: filters.status,
+        dueFrom: filters.dueFrom,
+        dueTo: filters.dueTo,
+        dpdMin: filters.dpdMin,
+        dpdMax: filters.dpdMax,
+        q: filters.q,
+        cursor,
+        limit: RECEIVABLES_PAGE_SIZE,
+      },
+      signal,
+    ),
+
+  listImports: (creditorId?: number) => api.get<{ items: Import[] }>(`${V1}/imports`, { creditorId }),
+  getImport: (id: number) => api.get<Import>(`${V1}/imports/${id}`),
+  getImportErrors: (id: number, offset: number, limit: number) =>
+    api.get<ImportErrorsPage>(`${V1}/imports/${id}/errors`, { limit, offset }),
+  uploadImport: (
+    creditorId: number,
+    file: File,
+    onProgress: (fraction: number) => void,
+    signal?: AbortSignal,
+  ) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return uploadFile<Import>(buildUrl(`${V1}/imports`, { creditorId }), form, onProgress, signal);
+  },
+};

@@ -1,0 +1,95 @@
+import type { AgingBucketKey, ImportStatus, ReceivableStatus, Role } from '../api/types.ts';
+
+export const RECEIVABLE_STATUS_LABELS: Record<ReceivableStatus, string> = {
+  open: 'Em aberto',
+  partially_paid: 'Parcialmente pago',
+  paid: 'Pago',
+  cancelled: 'Cancelado',
+  written_off: 'Baixado',
+};
+
+export const RECEIVABLE_STATUS_COLORS: Record<ReceivableStatus, string> = {
+  open: 'blue',
+  partially_paid: 'yellow',
+  paid: 'green',
+  cancelled: 'gray',
+  written_off: 'dark',
+};
+
+export const RECEIVABLE_STATUSES = Object.keys(RECEIVABLE_STATUS_LABELS) as ReceivableStatus[];
+
+export function isReceivableStatus(value: string): value is ReceivableStatus {
+  return value in RECEIVABLE_STATUS_LABELS;
+}
+
+export const AGING_BUCKETS: readonly { key: AgingBucketKey; label: string; color: string }[] = [
+  { key: 'not_due', label: 'A vencer', color: 'teal.6' },
+  { key: '1-30', label: '1-30', color: 'yellow.5' },
+  { key: '31-60', label: '31-60', color: 'orange.5' },
+  { key: '61-90', label: '61-90', color: 'orange.7' },
+  { key: '91-180', label: '91-180', color: 'red.6' },
+  { key: '180+', label: '180+', color: 'red.9' },
+];
+
+export const IMPORT_STATUS_LABELS: Record<ImportStatus, string> = {
+  queued: 'Na fila',
+  running: 'Processando',
+  completed: 'Concluída',
+  failed: 'Falhou',
+};
+
+export const IMPORT_STATUS_COLORS: Record<ImportStatus, string> = {
+  queued: 'gray',
+  running: 'blue',
+  completed: 'green',
+  failed: 'red',
+};
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Administrador',
+  manager: 'Gestor',
+  collector: 'Cobrador',
+  client_viewer: 'Cliente (leitura)',
+  auditor: 'Auditor',
+};
+
+export const CHANNEL_LABELS: Record<string, string> = {
+  email: 'E-mail',
+  sms: 'SMS',
+  whatsapp: 'WhatsApp',
+  phone: 'Telefone',
+  voice: 'Ligação',
+  letter: 'Carta',
+  push: 'Push',
+};
+
+export function channelLabel(channel: string): string {
+  return CHANNEL_LABELS[channel] ?? channel;
+}
+
+/** Human text for the import error codes; unknown codes fall back to the server's English `reason`. */
+export const IMPORT_ERROR_MESSAGES: Record<string, string> = {
+  required: 'Campo obrigatório não preenchido',
+  invalid_cpf: 'CPF inválido',
+  invalid_cnpj: 'CNPJ inválido',
+  invalid_document: 'CPF/CNPJ inválido',
+  invalid_date: 'Data inválida',
+  invalid_amount: 'Valor inválido',
+  negative_amount: 'Valor negativo',
+  due_before_issue: 'Vencimento anterior à emissão',
+  open_exceeds_original: 'Saldo em aberto maior que o valor original',
+  invalid_email: 'E-mail inválido',
+  invalid_phone: 'Telefone inválido',
+  invalid_uf: 'UF inválida',
+  invalid_cep: 'CEP inválido',
+  invalid_status: 'Situação inválida',
+  status_conflict: 'Situação incompatível com o saldo',
+  duplicate_external_id: 'Identificador repetido no arquivo',
+  malformed_csv: 'Linha mal formada no CSV',
+  invalid_encoding: 'Codificação de caracteres inválida',
+  too_long: 'Valor longo demais',
+};
+
+export function importErrorMessage(code: string, reason: string): string {
+  return IMPORT_ERROR_MESSAGES[code] ?? reason;
+}

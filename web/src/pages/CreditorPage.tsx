@@ -1,0 +1,111 @@
+import { Anchor, Breadcrumbs, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { endpoints, keys } from '../api/endpoints.ts';
+import { PageLoader } from '../components/PageLoader.tsx';
+import { ProblemAlert } from '../components/ProblemAlert.tsx';
+import { ReceivablesPanel } from '../components/ReceivablesPanel.tsx';
+import { formatAddressLines, formatCents, formatCnpj, formatInteger } from '../lib/format.ts';
+import { parseId } from '../lib/params.ts';
+import { canImport, useSession } from '../session.tsx';
+
+// The chart library is large: load it only when a portfolio is opened.
+const AgingChart = lazy(() =>
+  import('../components/AgingChart.tsx').then((m) => ({ default: m.AgingChart })),
+);
+
+function Stat({
+  label,
+  value,
+  color,
+  testId,
+}: {
+  label: string;
+  value: string;
+  color?: string;
+  testId: string;
+}) {
+  return (
+    <Paper withBorder p="sm" data-testid={testId}>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text size="lg" fw={600} c={color}>
+        {value}
+      </Text>
+    </Paper>
+  );
+}
+
+export function CreditorPage() {
+  const id = parseId(useParams().id);
+  const session = useSession();
+  const creditor = useQuery({
+    queryKey: keys.creditor(id ?? 0),
+    queryFn: () => endpoints.getCreditor(id ?? 0),
+    enabled: id !== null,
+  });
+
+  if (id === null) return <ProblemAlert error={new Error('Identificador de carteira inválido.')} />;
+  if (creditor.isPending) return <PageLoader />;
+  if (creditor.isError) return <ProblemAlert error={creditor.error} />;
+
+  const c = creditor.data;
+  const address = formatAddressLines(c.address);
+
+  return (
+    <Stack>
+      <title>{`${c.legalName} · Régua`}</title>
+      <Breadcrumbs>
+        <Anchor component={Link} to="/">
+          Carteiras
+        </Anchor>
+        <Text>{c.legalName}</Text>
+      </Breadcrumbs>
+
+      <Group justify="space-between" align="flex-start">
+        {/* Creditor identification (CDC art. 42-A): razão social, CNPJ and address. */}
+        <Stack gap={2} data-testid="creditor-header">
+          <Title order={2}>{c.legalName}</Title>
+          {c.tradeName && c.tradeName !== c.legalName && <Text c="dimmed">{c.tradeName}</Text>}
+          <Text size="sm">
+            CNPJ <span data-testid="creditor-cnpj">{formatCnpj(c.cnpj)}</span>
+            {c.segment ? ` · ${c.segment}` : ''}
+          </Text>
+          {address.map((line) => (
+            <Text size="sm" c="dimmed" key={line}>
+              {line}
+            </Text>
+          ))}
+        </Stack>
+        {canImport(session) && (
+          <Button component={Link} to={`/imports/new?creditorId=${c.id}`} data-testid="creditor-import">
+            Importar títulos
+          </Button>
+        )}
+      </Group>
+
+      {c.stats && (
+        <SimpleGrid cols={{ base: 2, md: 4 }}>
+          <Stat label="Devedores" value={formatInteger(c.stats.debtors)} testId="stat-debtors" />
+          <Stat label="Títulos" value={formatInteger(c.stats.receivables)} testId="stat-receivables" />
+          <Stat label="Em aberto" value={formatCents(c.stats.openCents)} testId="stat-open" />
+          <Stat
+            label="Vencido"
+            value={formatCents(c.stats.overdueCents)}
+            color={c.stats.overdueCents > 0 ? 'red.7' : undefined}
+            testId="stat-overdue"
+          />
+        </SimpleGrid>
+      )}
+
+      <Suspense fallback={<PageLoader />}>
+        <AgingChart creditorId={c.id} />
+      </Suspense>
+
+      <Title order={3}>Títulos</Title>
+      <ReceivablesPanel key={c.id} creditorId={c.id} />
+    </Stack>
+  );
+}
