@@ -370,7 +370,7 @@ export async function runImport(
         await inFlight;
         inFlight = session
           .transaction(async (tx) => {
-            if (part.skipped.length > 0) await w.remember(tx, part.skipped);
+            w.remember(part.skipped);
             if (part.batchEvents === 0) return;
             const result = await w.write(tx, part.batch);
             const errors = [...part.batchErrors, ...result.duplicates].sort((a, b) => a.line - b.line);
@@ -414,12 +414,7 @@ export async function runImport(
       try {
         for await (const event of events) {
           if (!writer) {
-            writer = new ImportWriter(
-              session,
-              { orgId: scope.orgId, creditorId: record.creditorId, importId },
-              present,
-            );
-            await writer.begin();
+            writer = new ImportWriter({ orgId: scope.orgId, creditorId: record.creditorId, importId }, present);
           }
           processed++;
           // Let timers and sockets run: on PGlite the whole import is otherwise one chain of microtasks.
@@ -452,7 +447,6 @@ export async function runImport(
         if (processed === 0) throw new ImportFileError('the file has a header line but no rows');
       } finally {
         await inFlight.catch(() => {});
-        await writer?.end();
       }
     });
   } catch (error) {

@@ -1,5 +1,6 @@
-import type { SqlExecutor, SqlSession } from '../db/client.ts';
+import type { SqlExecutor } from '../db/client.ts';
 import type { Field } from './columns.ts';
+import { KeySet } from './keyset.ts';
 import type { ImportDebtor, ImportRow, RowError } from './rows.ts';
 
 export type BatchResult = { inserted: number; updated: number; unchanged: number; duplicates: RowError[] };
@@ -41,140 +42,147 @@ type DebtorRow = { id: number } & Omit<ImportDebtor, 'whatsapp' | (typeof DEBTOR
   Record<'whatsapp' | (typeof DEBTOR_TEXT_COLUMNS)[number], string | null>;
 
 /**
- * Writes validated rows of one import, batch by batch, on one session. The SQL is set-based: one
- * statement upserts the batch's debtors, one upserts its receivables and records what changed.
- * Columns the file does not carry are left as they are.
+ * Writes validated rows of one import, batch by batch. The SQL is set-based and every lookup is an
+ * index probe by a key array, so a batch costs the same however large the portfolio already is (no plan
+ * depends on table statistics taken while the table was empty). Columns the file does not carry are
+ * left as they are.
  */
 export class ImportWriter {
-  private readonly session: SqlSession;
   private readonly target: { orgId: number; creditorId: number; importId: number };
-  private readonly seenTable: string;
-  private readonly receivablesSql: string;
+  private readonly upsertSql: string;
+  private readonly insertNewSql: string;
   private readonly debtorsSql: string;
   private readonly columns: typeof RECEIVABLE_COLUMNS;
   private readonly debtorTextColumns: (typeof DEBTOR_TEXT_COLUMNS)[number][];
   private readonly hasWhatsapp: boolean;
+  /** External ids already in this file, to report duplicates anywhere in it. */
+  private readonly seen = new KeySet();
+  /** Share of the last batch's rows that already existed: decides which write path is cheaper. */
+  private existingShare = 1;
 
-  constructor(
-    session: SqlSession,
-    target: { orgId: number; creditorId: number; importId: number },
-    presentFields: ReadonlySet<Field>,
-  ) {
-    this.session = session;
+  constructor(target: { orgId: number; creditorId: number; importId: number }, presentFields: ReadonlySet<Field>) {
     this.target = target;
-    this.seenTable = `import_seen_${target.importId}`;
     const columns = RECEIVABLE_COLUMNS.filter((c) => c.field === null || presentFields.has(c.field));
-    this.receivablesSql = receivablesUpsertSql(columns.map((c) => ({ column: c.column, type: c.type })));
+    const shape = columns.map((c) => ({ column: c.column, type: c.type }));
+    this.upsertSql = receivablesUpsertSql(shape);
+    this.insertNewSql = receivablesInsertNewSql(shape);
     this.debtorTextColumns = DEBTOR_TEXT_COLUMNS.filter((c) => presentFields.has(c));
     this.hasWhatsapp = presentFields.has('whatsapp');
     this.debtorsSql = debtorsUpsertSql(this.debtorTextColumns, this.hasWhatsapp);
     this.columns = columns;
   }
 
-  /** Creates the session's record of external ids already seen in this file. */
-  async begin(): Promise<void> {
-    await this.session.query(
-      `create temp table if not exists ${this.seenTable} (external_id text primary key, line int not null)`,
-    );
-    await this.session.query(`truncate ${this.seenTable}`);
-  }
-
-  async end(): Promise<void> {
-    await this.session.query(`drop table if exists ${this.seenTable}`);
-  }
-
   /** Marks rows as seen without writing them (resuming an interrupted import). */
-  async remember(tx: SqlExecutor, rows: { externalId: string; line: number }[]): Promise<void> {
-    await tx.query(
-      `insert into ${this.seenTable} (external_id, line) select * from unnest($1::text[], $2::int[]) on conflict do nothing`,
-      [rows.map((r) => r.externalId), rows.map((r) => r.line)],
-    );
+  remember(rows: { externalId: string; line: number }[]): void {
+    for (const row of rows) this.seen.add(row.externalId, row.line);
   }
 
   async write(tx: SqlExecutor, batch: ImportRow[]): Promise<BatchResult> {
     const { orgId, creditorId, importId } = this.target;
-    // Duplicates within the file: the first occurrence wins, later ones are reported.
-    const firstInBatch = new Map<string, ImportRow>();
     const duplicates: RowError[] = [];
-    const candidates: ImportRow[] = [];
+    const firstInBatch = new Map<string, ImportRow>();
+    const suspects: ImportRow[] = [];
+    let rows: ImportRow[] = [];
     for (const row of batch) {
       const first = firstInBatch.get(row.externalId);
       if (first) duplicates.push(duplicateError(row, first.line));
       else {
         firstInBatch.set(row.externalId, row);
-        candidates.push(row);
+        if (this.seen.lineOf(row.externalId) === null) rows.push(row);
+        else suspects.push(row);
       }
     }
-    const fresh = new Set(
-      (
-        await tx.query<{ external_id: string }>(
-          `insert into ${this.seenTable} (external_id, line) select * from unnest($1::text[], $2::int[])
-           on conflict do nothing returning external_id`,
-          [candidates.map((r) => r.externalId), candidates.map((r) => r.line)],
-        )
-      ).map((r) => r.external_id),
-    );
-    const rows = candidates.filter((r) => fresh.has(r.externalId));
-    if (rows.length < candidates.length) {
-      const seen = candidates.filter((r) => !fresh.has(r.externalId));
-      const firstLines = new Map(
+    if (suspects.length > 0) {
+      // A fingerprint hit is a duplicate only if the first occurrence really was stored (it is, when
+      // the key exists for this creditor); otherwise it was a fingerprint collision.
+      const stored = new Set(
         (
-          await tx.query<{ external_id: string; line: number }>(
-            `select external_id, line from ${this.seenTable} where external_id = any($1::text[])`,
-            [seen.map((r) => r.externalId)],
+          await tx.query<{ external_id: string }>(
+            'select external_id from receivables where org_id = $1 and creditor_id = $2 and external_id = any($3::text[])',
+            [orgId, creditorId, suspects.map((r) => r.externalId)],
           )
-        ).map((r) => [r.external_id, r.line]),
+        ).map((r) => r.external_id),
       );
-      for (const row of seen) duplicates.push(duplicateError(row, firstLines.get(row.externalId) ?? 0));
+      for (const row of suspects) {
+        if (stored.has(row.externalId)) duplicates.push(duplicateError(row, this.seen.lineOf(row.externalId) ?? 0));
+        else rows.push(row);
+      }
+      rows = rows.sort((a, b) => a.line - b.line);
     }
     if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, duplicates };
 
-    // Every lookup below is an index probe by a key array, so a batch costs the same however large
-    // the portfolio already is (no plan depends on table statistics taken while it was empty).
     const debtorIds = await this.writeDebtors(tx, mergeDebtors(rows));
+    const records = rows.map((row) => {
+      const record: Record<string, unknown> = { external_id: row.externalId };
+      for (const c of this.columns) {
+        record[c.column] = c.column === 'debtor_id' ? debtorIds.get(row.debtor.document) : c.from(row);
+      }
+      return record;
+    });
+
+    // Mostly new rows: insert them outright and compare only the ones that already existed.
+    // Mostly known rows: fetch them first and write only what changed.
+    let inserted = 0;
+    let candidates = records;
+    if (this.existingShare < 0.5) {
+      const fresh = new Set(
+        (await tx.query<{ external_id: string }>(this.insertNewSql, [orgId, creditorId, JSON.stringify(records), importId])).map(
+          (r) => r.external_id,
+        ),
+      );
+      inserted = fresh.size;
+      candidates = records.filter((r) => !fresh.has(r.external_id as string));
+    }
     const existing = new Map(
-      (
-        await tx.query<Record<string, unknown> & { id: number; external_id: string }>(
-          `select id, external_id, ${this.columns.map((c) => c.column).join(', ')} from receivables
-            where org_id = $1 and creditor_id = $2 and external_id = any($3::text[])`,
-          [orgId, creditorId, rows.map((r) => r.externalId)],
-        )
-      ).map((r) => [r.external_id, r]),
+      candidates.length === 0
+        ? []
+        : (
+            await tx.query<Record<string, unknown> & { id: number; external_id: string }>(
+              `select id, external_id, ${this.columns.map((c) => c.column).join(', ')} from receivables
+                where org_id = $1 and creditor_id = $2 and external_id = any($3::text[])`,
+              [orgId, creditorId, candidates.map((r) => r.external_id)],
+            )
+          ).map((r) => [r.external_id, r]),
     );
+    this.existingShare = existing.size / records.length;
     const writes: Record<string, unknown>[] = [];
     const changes = new Map<string, { id: number; changes: Record<string, [unknown, unknown]> }>();
-    for (const row of rows) {
-      const record: Record<string, unknown> = { external_id: row.externalId };
-      for (const c of this.columns)
-        record[c.column] = c.column === 'debtor_id' ? debtorIds.get(row.debtor.document) : c.from(row);
-      const before = existing.get(row.externalId);
+    for (const record of candidates) {
+      const before = existing.get(record.external_id as string);
       if (!before) {
         writes.push(record);
         continue;
       }
       const diff: Record<string, [unknown, unknown]> = {};
-      for (const c of this.columns)
+      for (const c of this.columns) {
         if (before[c.column] !== record[c.column]) diff[c.column] = [before[c.column], record[c.column]];
+      }
       if (Object.keys(diff).length > 0) {
         writes.push(record);
-        changes.set(row.externalId, { id: before.id, changes: diff });
+        changes.set(record.external_id as string, { id: before.id, changes: diff });
       }
     }
-    if (writes.length === 0) return { inserted: 0, updated: 0, unchanged: rows.length, duplicates };
-    const written = await tx.query<{ id: number; external_id: string; inserted: boolean }>(
-      this.receivablesSql,
-      [orgId, creditorId, JSON.stringify(writes), importId],
-    );
-    const updated = written.filter((w) => !w.inserted);
-    if (updated.length > 0) {
-      await tx.query(
-        `insert into receivable_changes (org_id, receivable_id, import_id, changes)
-         select $1, c.id, $2, c.changes from jsonb_to_recordset($3::jsonb) as c(id bigint, changes jsonb)`,
-        [orgId, importId, JSON.stringify(updated.map((w) => changes.get(w.external_id)).filter(Boolean))],
-      );
+    let updated = 0;
+    if (writes.length > 0) {
+      const written = await tx.query<{ id: number; external_id: string; inserted: boolean }>(this.upsertSql, [
+        orgId,
+        creditorId,
+        JSON.stringify(writes),
+        importId,
+      ]);
+      const updates = written.filter((w) => !w.inserted);
+      inserted += written.length - updates.length;
+      updated = updates.length;
+      if (updates.length > 0) {
+        await tx.query(
+          `insert into receivable_changes (org_id, receivable_id, import_id, changes)
+           select $1, c.id, $2, c.changes from jsonb_to_recordset($3::jsonb) as c(id bigint, changes jsonb)`,
+          [orgId, importId, JSON.stringify(updates.map((w) => changes.get(w.external_id)).filter(Boolean))],
+        );
+      }
     }
-    const inserted = written.length - updated.length;
-    return { inserted, updated: updated.length, unchanged: rows.length - written.length, duplicates };
+    for (const row of rows) this.seen.add(row.externalId, row.line);
+    return { inserted, updated, unchanged: rows.length - inserted - updated, duplicates };
   }
 
   /**
@@ -285,6 +293,15 @@ function debtorsUpsertSql(textColumns: readonly string[], hasWhatsapp: boolean):
     on conflict (org_id, creditor_id, document) do update set ${sets.join(', ')}
     where ${changed.join(' or ')}
     returning d.id, d.document`;
+}
+
+function receivablesInsertNewSql(columns: { column: string; type: string }[]): string {
+  const names = columns.map((c) => c.column);
+  return `insert into receivables (org_id, creditor_id, external_id, ${names.join(', ')}, import_id)
+    select $1, $2, i.external_id, ${names.map((n) => `i.${n}`).join(', ')}, $4
+      from jsonb_to_recordset($3::jsonb) as i(external_id text, ${columns.map((c) => `${c.column} ${c.type}`).join(', ')})
+    on conflict (org_id, creditor_id, external_id) do nothing
+    returning external_id`;
 }
 
 function receivablesUpsertSql(columns: { column: string; type: string }[]): string {
