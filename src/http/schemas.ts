@@ -166,3 +166,17 @@ export const ImportError = Type.Object({
 });
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+export const ImportPreview = Type.Object({
+  encoding: StringEnum(['utf-8', 'windows-1252'] as const),
+  delimiter: Type.String(),
+  headers: Type.Array(Type.String()),
+  mapping: Type.Record(Type.String(), Type.String(), {
+    description: 'field -> header of the column read for it',
+  }),
+  missing: Type.Array(Type.String(), { description: 'required fields no column feeds yet' }),
+  sample: Type.Array(Type.Array(Type.String())),
+  fields: Type.Array(
+    Type.Object({ field: Type.String(), required: Type.Boolean(), aliases: Type.Array(Type.String()) }),
+  ),
+});

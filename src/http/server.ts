@@ -68,13 +68,17 @@ export async function buildServer(
       title = TITLES[status] ?? 'Bad request';
       detail = status === 415 ? 'send multipart/form-data, text/csv or application/json' : error.message;
     }
-    // A body left unread (an upload refused early) would stall the next request on this connection.
-    if (!request.raw.readableEnded) reply.header('connection', 'close');
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     reply
       .code(status)
       .type('application/problem+json')
       .send({ type: PROBLEM_TYPE, title, status, detail, instance: request.url.split('?')[0], ...extra });
+  });
+
+  // A body left unread (an upload refused early, a preview of a whole file) would stall the next
+  // request on a kept-alive connection: close it instead.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.raw.readableEnded) reply.header('connection', 'close');
   });
 
   await app.register(fastifyCookie);

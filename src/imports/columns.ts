@@ -183,32 +183,43 @@ export class HeaderError extends Error {}
 
 /**
  * Decides which column holds each field. `mapping` (field -> header as written in the file) wins over the
- * aliases. Throws HeaderError naming every missing required column.
+ * aliases. Returns the columns found and the required fields still missing.
  */
-export function matchColumns(headers: string[], mapping: Record<string, string> = {}): ColumnMap {
+export function suggestColumns(
+  headers: string[],
+  mapping: Record<string, string> = {},
+): { columns: ColumnMap; missing: Field[] } {
   const columns: ColumnMap = {};
   const normalized = headers.map(normalizeHeader);
   for (const [field, header] of Object.entries(mapping)) {
     if (!FIELD_NAMES.includes(field as Field)) {
       throw new HeaderError(`unknown field "${field}" in the mapping; fields are: ${FIELD_NAMES.join(', ')}`);
     }
+    if (header === '') continue;
     const index = normalized.indexOf(normalizeHeader(header));
-    if (index === -1)
+    if (index === -1) {
       throw new HeaderError(
         `the mapping names column "${header}" for ${field}, but the file has no such column`,
       );
+    }
     columns[field as Field] = index;
   }
   const taken = new Set(Object.values(columns));
   normalized.forEach((name, index) => {
     const field = ALIAS_TO_FIELD.get(name);
-    if (field && columns[field] === undefined && !taken.has(index)) {
+    if (field && columns[field] === undefined && !(field in mapping) && !taken.has(index)) {
       columns[field] = index;
       taken.add(index);
     }
   });
   const missing = REQUIRED.filter((f) => columns[f] === undefined);
   if (columns.externalId === undefined && columns.documentNumber === undefined) missing.unshift('externalId');
+  return { columns, missing };
+}
+
+/** Like suggestColumns, but throws HeaderError naming every missing required column. */
+export function matchColumns(headers: string[], mapping: Record<string, string> = {}): ColumnMap {
+  const { columns, missing } = suggestColumns(headers, mapping);
   if (missing.length > 0) {
     const detail = missing.map((f) => `${f} (e.g. ${FIELDS[f].slice(0, 3).join(', ')})`).join('; ');
     throw new HeaderError(

@@ -3,12 +3,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from '@sinclair/typebox';
 import { requireWriter } from '../access/scope.ts';
 import { requireScope } from '../http/auth.ts';
-import { IdParams, Import, ImportError, Problem as ProblemSchema } from '../http/schemas.ts';
+import {
+  IdParams,
+  Import,
+  ImportError,
+  ImportPreview as ImportPreviewSchema,
+  Problem as ProblemSchema,
+} from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
 import { enqueue } from '../jobs/queue.ts';
 import { findCreditor } from '../portfolio/creditors.ts';
 import { badRequest, Problem } from '../shared/problem.ts';
+import { HeaderError } from './columns.ts';
 import { IMPORT_JOB, storeFile } from './jobs.ts';
+import { previewCsv } from './preview.ts';
 import { createImport, getImport, type ImportRecord, listImportErrors, listImports } from './run.ts';
 
 const RAW_TYPES = [
@@ -158,6 +166,55 @@ export function importRoutes(app: App, { db, config, wakeWorker }: AppContext) {
       return reply
         .code(current.status === 'completed' || current.status === 'failed' ? 201 : 202)
         .send(current);
+    },
+  );
+
+  app.post(
+    '/api/v1/imports/preview',
+    {
+      bodyLimit: config.maxUploadBytes,
+      schema: {
+        tags: ['imports'],
+        summary: 'Read the start of a CSV and say how it would be imported',
+        description:
+          'Send the first part of the file (a few KB is enough) as text/csv or multipart/form-data. The answer gives the ' +
+          'encoding and delimiter found, the headers, which column feeds each field, the required fields still missing and ' +
+          'a few sample rows, so the mapping can be fixed before the whole file is sent. Nothing is stored.',
+        querystring: Type.Object({ mapping: Type.Optional(Type.String()) }),
+        response: { 200: ImportPreviewSchema, 400: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const scope = requireScope(request);
+      requireWriter(scope);
+      let mapping = parseMapping(request.query.mapping);
+      let bytes: AsyncIterable<Uint8Array>;
+      if (request.isMultipart()) {
+        const file = await request.file({ limits: { fileSize: config.maxUploadBytes, files: 1 } });
+        if (!file) throw badRequest('the form has no "file" field');
+        const field = file.fields.mapping;
+        if (field && !Array.isArray(field) && field.type === 'field')
+          mapping = parseMapping(String(field.value));
+        bytes = file.file;
+      } else if (RAW_TYPES.some((t) => request.headers['content-type']?.startsWith(t))) {
+        bytes = request.body as Readable;
+      } else {
+        throw new Problem(
+          415,
+          'Unsupported media type',
+          'send the start of the file as text/csv or multipart/form-data',
+        );
+      }
+      let preview: Awaited<ReturnType<typeof previewCsv>>;
+      try {
+        // Only the start is read; a sender of the whole file gets its answer all the same.
+        preview = await previewCsv(limited(bytes, 1024 * 1024), mapping);
+      } catch (error) {
+        if (error instanceof HeaderError) throw badRequest(error.message);
+        throw error;
+      }
+      if (!preview) throw badRequest('the file is empty');
+      return preview;
     },
   );
 

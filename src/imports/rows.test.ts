@@ -143,3 +143,33 @@ describe('matchColumns', () => {
     expect(() => matchColumns(['id', 'nome'])).toThrow(/debtorDocument.*dueDate.*originalAmount/);
   });
 });
+
+describe('previewCsv', () => {
+  it('says how a file would be read and which required columns it lacks', async () => {
+    const { previewCsv } = await import('./preview.ts');
+    const file = Buffer.from(
+      'COD;Cliente;CPF/CNPJ;Data Combinada;Vlr Face\nA;José;529.982.247-25;01/02/2026;10,00\n',
+      'latin1',
+    );
+    const preview = await previewCsv(
+      (async function* () {
+        yield file;
+      })(),
+    );
+    expect(preview).toMatchObject({
+      encoding: 'windows-1252',
+      delimiter: ';',
+      headers: ['COD', 'Cliente', 'CPF/CNPJ', 'Data Combinada', 'Vlr Face'],
+      mapping: { externalId: 'COD', debtorName: 'Cliente', debtorDocument: 'CPF/CNPJ' },
+      missing: ['dueDate', 'originalAmount'],
+      sample: [['A', 'José', '529.982.247-25', '01/02/2026', '10,00']],
+    });
+    const mapped = await previewCsv(
+      (async function* () {
+        yield file;
+      })(),
+      { dueDate: 'Data Combinada', originalAmount: 'Vlr Face' },
+    );
+    expect(mapped?.missing).toEqual([]);
+  });
+});

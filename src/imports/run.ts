@@ -414,7 +414,10 @@ export async function runImport(
       try {
         for await (const event of events) {
           if (!writer) {
-            writer = new ImportWriter({ orgId: scope.orgId, creditorId: record.creditorId, importId }, present);
+            writer = new ImportWriter(
+              { orgId: scope.orgId, creditorId: record.creditorId, importId },
+              present,
+            );
           }
           processed++;
           // Let timers and sockets run: on PGlite the whole import is otherwise one chain of microtasks.
@@ -463,8 +466,15 @@ export async function runImport(
     `update imports set status = 'completed', finished_at = now(), processed_bytes = greatest(processed_bytes, $3) where org_id = $1 and id = $2`,
     [scope.orgId, importId, bytes.bytes],
   );
-  return getImport(db, scope, importId);
+  // Fresh statistics after a large load keep every later plan right. PGlite has no autovacuum, and on
+  // PostgreSQL autoanalyze may come long after the import.
+  const after = await getImport(db, scope, importId);
+  if (after.imported >= ANALYZE_AFTER_ROWS)
+    await db.withSession((s) => s.query('analyze debtors, receivables'));
+  return after;
 }
+
+const ANALYZE_AFTER_ROWS = 10_000;
 
 /** Marks an import failed after its job gave up. */
 export async function failImport(

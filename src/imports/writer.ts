@@ -42,9 +42,10 @@ type DebtorRow = { id: number } & Omit<ImportDebtor, 'whatsapp' | (typeof DEBTOR
   Record<'whatsapp' | (typeof DEBTOR_TEXT_COLUMNS)[number], string | null>;
 
 /**
- * Writes validated rows of one import, batch by batch. The SQL is set-based and every lookup is an
- * index probe by a key array, so a batch costs the same however large the portfolio already is (no plan
- * depends on table statistics taken while the table was empty). Columns the file does not carry are
+ * Writes validated rows of one import, batch by batch. The SQL is set-based and every lookup is driven
+ * from `unnest($keys)` into a unique index, a plan the planner picks whatever its statistics say (with
+ * stale or no statistics, `key = any($keys)` is estimated to match most of the table and scanned), so a
+ * batch costs the same however large the portfolio already is. Columns the file does not carry are
  * left as they are.
  */
 export class ImportWriter {
@@ -60,7 +61,10 @@ export class ImportWriter {
   /** Share of the last batch's rows that already existed: decides which write path is cheaper. */
   private existingShare = 1;
 
-  constructor(target: { orgId: number; creditorId: number; importId: number }, presentFields: ReadonlySet<Field>) {
+  constructor(
+    target: { orgId: number; creditorId: number; importId: number },
+    presentFields: ReadonlySet<Field>,
+  ) {
     this.target = target;
     const columns = RECEIVABLE_COLUMNS.filter((c) => c.field === null || presentFields.has(c.field));
     const shape = columns.map((c) => ({ column: c.column, type: c.type }));
@@ -98,13 +102,15 @@ export class ImportWriter {
       const stored = new Set(
         (
           await tx.query<{ external_id: string }>(
-            'select external_id from receivables where org_id = $1 and creditor_id = $2 and external_id = any($3::text[])',
+            `select r.external_id from unnest($3::text[]) as k(external_id)
+               join receivables r on r.org_id = $1 and r.creditor_id = $2 and r.external_id = k.external_id`,
             [orgId, creditorId, suspects.map((r) => r.externalId)],
           )
         ).map((r) => r.external_id),
       );
       for (const row of suspects) {
-        if (stored.has(row.externalId)) duplicates.push(duplicateError(row, this.seen.lineOf(row.externalId) ?? 0));
+        if (stored.has(row.externalId))
+          duplicates.push(duplicateError(row, this.seen.lineOf(row.externalId) ?? 0));
         else rows.push(row);
       }
       rows = rows.sort((a, b) => a.line - b.line);
@@ -126,9 +132,14 @@ export class ImportWriter {
     let candidates = records;
     if (this.existingShare < 0.5) {
       const fresh = new Set(
-        (await tx.query<{ external_id: string }>(this.insertNewSql, [orgId, creditorId, JSON.stringify(records), importId])).map(
-          (r) => r.external_id,
-        ),
+        (
+          await tx.query<{ external_id: string }>(this.insertNewSql, [
+            orgId,
+            creditorId,
+            JSON.stringify(records),
+            importId,
+          ])
+        ).map((r) => r.external_id),
       );
       inserted = fresh.size;
       candidates = records.filter((r) => !fresh.has(r.external_id as string));
@@ -138,8 +149,9 @@ export class ImportWriter {
         ? []
         : (
             await tx.query<Record<string, unknown> & { id: number; external_id: string }>(
-              `select id, external_id, ${this.columns.map((c) => c.column).join(', ')} from receivables
-                where org_id = $1 and creditor_id = $2 and external_id = any($3::text[])`,
+              `select r.id, r.external_id, ${this.columns.map((c) => `r.${c.column}`).join(', ')}
+                 from unnest($3::text[]) as k(external_id)
+                 join receivables r on r.org_id = $1 and r.creditor_id = $2 and r.external_id = k.external_id`,
               [orgId, creditorId, candidates.map((r) => r.external_id)],
             )
           ).map((r) => [r.external_id, r]),
@@ -193,8 +205,10 @@ export class ImportWriter {
     const { orgId, creditorId } = this.target;
     const lookup = (documents: string[]) =>
       tx.query<DebtorRow>(
-        `select id, document, kind, name, emails, phones, tags, whatsapp, ${DEBTOR_TEXT_COLUMNS.join(', ')}
-           from debtors where org_id = $1 and creditor_id = $2 and document = any($3::text[])`,
+        `select d.id, d.document, d.kind, d.name, d.emails, d.phones, d.tags, d.whatsapp,
+                ${DEBTOR_TEXT_COLUMNS.map((c) => `d.${c}`).join(', ')}
+           from unnest($3::text[]) as k(document)
+           join debtors d on d.org_id = $1 and d.creditor_id = $2 and d.document = k.document`,
         [orgId, creditorId, documents],
       );
     const existing = new Map((await lookup(debtors.map((d) => d.document))).map((d) => [d.document, d]));

@@ -67,12 +67,13 @@ export async function listReceivables(
   const q = filter.q?.trim();
   if (q) {
     const digits = q.replace(/[.\-/\s]/g, '').toUpperCase();
+    const escaped = q.replace(/[%_\\]/g, '\\$&');
     conditions.push(
       or(
-        eq(receivables.externalId, q),
-        eq(receivables.documentNumber, q),
+        ilike(receivables.externalId, `${escaped}%`),
+        ilike(receivables.documentNumber, `${escaped}%`),
         eq(debtors.document, digits),
-        ilike(debtors.name, `%${q.replace(/[%_\\]/g, '\\$&')}%`),
+        ilike(debtors.name, `%${escaped}%`),
       ),
     );
   }

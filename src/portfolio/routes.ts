@@ -145,7 +145,8 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
           q: Type.Optional(
             Type.String({
               maxLength: 200,
-              description: 'external id, document number, debtor name or CPF/CNPJ',
+              description:
+                'start of the external id or document number, part of the debtor name, or the CPF/CNPJ',
             }),
           ),
           cursor: Type.Optional(Type.String({ maxLength: 500 })),

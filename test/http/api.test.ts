@@ -70,6 +70,10 @@ describe('HTTP API', () => {
     expect(range.body.items?.map((r) => r.externalId)).toEqual(['T-2', 'T-3']);
     const late = await json(await get('/api/v1/receivables?dpdMin=1'));
     expect(late.body.items?.every((r) => (r.daysPastDue as number) >= 1)).toBe(true);
+    const prefix = await json(await get('/api/v1/receivables?q=NF-10'));
+    expect(prefix.body.items?.map((r) => r.documentNumber)).toEqual(['NF-100', 'NF-101', 'NF-102']);
+    const byName = await json(await get('/api/v1/receivables?q=padaria'));
+    expect(byName.body.items?.map((r) => r.externalId)).toEqual(['T-3']);
     const bad = await json(await get('/api/v1/receivables?status=lost'));
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toContain('unknown status lost');
@@ -149,6 +153,58 @@ describe('HTTP API', () => {
     expect(second.body).toMatchObject({ imported: 0, updated: 0, unchanged: 1, rejected: 1 });
     const list = await json(await post('/api/v1/imports'));
     expect(list.body.items?.[0]?.id).toBe(second.body.id);
+  });
+
+  it('previews a file with unknown headers and imports it with the mapping a person chose', async () => {
+    const post = await loginAs(app.url, app.seeded.users.manager);
+    const csv = 'REF|CLIENTE|DOC|DT_V|VLR FACE\nP-1|Joana|390.533.447-05|05/11/2026|321,00\n';
+    const preview = await json(
+      await post('/api/v1/imports/preview', {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: csv,
+      }),
+    );
+    expect(preview.body).toMatchObject({
+      delimiter: '|',
+      headers: ['REF', 'CLIENTE', 'DOC', 'DT_V', 'VLR FACE'],
+      missing: ['externalId', 'debtorDocument', 'dueDate', 'originalAmount'],
+    });
+    const mapping = {
+      externalId: 'REF',
+      debtorDocument: 'DOC',
+      dueDate: 'DT_V',
+      originalAmount: 'VLR FACE',
+    };
+    const mapped = await json(
+      await post(`/api/v1/imports/preview?mapping=${encodeURIComponent(JSON.stringify(mapping))}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: csv,
+      }),
+    );
+    expect(mapped.body.missing).toEqual([]);
+    const withoutMapping = await json(
+      await post(`/api/v1/imports?wait=true`, {
+        method: 'POST',
+        body: multipart(
+          { creditorId: String(app.seeded.a.otherCreditorId) },
+          { name: 'x.csv', content: csv },
+        ),
+      }),
+    );
+    expect(withoutMapping.body).toMatchObject({ status: 'failed', imported: 0 });
+    expect(withoutMapping.body.errorMessage).toMatch(/lacks required columns: externalId/);
+    const imported = await json(
+      await post(`/api/v1/imports?wait=true`, {
+        method: 'POST',
+        body: multipart(
+          { creditorId: String(app.seeded.a.otherCreditorId), mapping: JSON.stringify(mapping) },
+          { name: 'x.csv', content: csv },
+        ),
+      }),
+    );
+    expect(imported.body).toMatchObject({ status: 'completed', imported: 1, rejected: 0 });
   });
 
   it('accepts a background import and reports its progress until it completes', async () => {

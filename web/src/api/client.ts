@@ -74,11 +74,15 @@ export function buildUrl(path: string, query?: Query): string {
 export async function apiFetch<T>(
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
-  options: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
+  options: { query?: Query; body?: unknown; blob?: Blob; signal?: AbortSignal } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   const init: RequestInit = { method, credentials: 'same-origin', headers };
-  if (options.body !== undefined) {
+  if (options.blob !== undefined) {
+    // Raw body (e.g. the start of a CSV file), sent with the blob's own content type.
+    headers['content-type'] = options.blob.type || 'application/octet-stream';
+    init.body = options.blob;
+  } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(options.body);
   }
@@ -101,6 +105,9 @@ export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) =>
     apiFetch<T>('GET', path, signal ? { query, signal } : { query }),
   post: <T>(path: string, body?: unknown) => apiFetch<T>('POST', path, { body }),
+  /** POSTs a Blob as the raw request body (its `type` is the content type). */
+  postBlob: <T>(path: string, blob: Blob, query?: Query, signal?: AbortSignal) =>
+    apiFetch<T>('POST', path, signal ? { blob, query, signal } : { blob, query }),
   put: <T>(path: string, body?: unknown) => apiFetch<T>('PUT', path, { body }),
   delete: <T>(path: string) => apiFetch<T>('DELETE', path),
 };

@@ -5,6 +5,7 @@ import type {
   Debtor,
   Import,
   ImportErrorsPage,
+  ImportPreview,
   Page,
   Receivable,
   ReceivableStatus,
@@ -35,6 +36,8 @@ export const keys = {
   receivables: (filters: ReceivableFilters) => ['receivables', filters] as const,
   imports: (creditorId?: number) => ['imports', 'list', creditorId ?? null] as const,
   import: (id: number) => ['imports', id] as const,
+  /** `file` is a per-selection counter: File objects cannot be hashed into a key. */
+  importPreview: (file: number) => ['imports', 'preview', file] as const,
   importErrors: (id: number, offset: number, limit: number) =>
     ['imports', id, 'errors', offset, limit] as const,
 };
@@ -73,13 +76,27 @@ export const endpoints = {
   getImport: (id: number) => api.get<Import>(`${V1}/imports/${id}`),
   getImportErrors: (id: number, offset: number, limit: number) =>
     api.get<ImportErrorsPage>(`${V1}/imports/${id}/errors`, { limit, offset }),
+  /**
+   * Reads the start of a CSV (encoding, delimiter, headers, suggested columns, sample rows). `mapping`
+   * (field -> header) is applied on top of the server's own guesses.
+   */
+  previewImport: (start: Blob, mapping?: Record<string, string>, signal?: AbortSignal) =>
+    api.postBlob<ImportPreview>(
+      `${V1}/imports/preview`,
+      start,
+      { mapping: mapping ? JSON.stringify(mapping) : undefined },
+      signal,
+    ),
   uploadImport: (
     creditorId: number,
     file: File,
     onProgress: (fraction: number) => void,
     signal?: AbortSignal,
+    mapping?: Record<string, string>,
   ) => {
     const form = new FormData();
+    // Fields must come before the file part: the server reads only those it has seen when the file starts.
+    if (mapping && Object.keys(mapping).length > 0) form.append('mapping', JSON.stringify(mapping));
     form.append('file', file, file.name);
     return uploadFile<Import>(buildUrl(`${V1}/imports`, { creditorId }), form, onProgress, signal);
   },

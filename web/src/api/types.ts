@@ -149,3 +149,25 @@ export interface Problem {
   detail?: string;
   errors?: unknown;
 }
+
+export type ImportEncoding = 'utf-8' | 'windows-1252';
+
+export interface ImportPreviewField {
+  field: string;
+  required: boolean;
+  /** Normalized header names the server matches to this field on its own. */
+  aliases: string[];
+}
+
+/** What POST /imports/preview read from the start of a CSV file. */
+export interface ImportPreview {
+  encoding: ImportEncoding;
+  delimiter: string;
+  headers: string[];
+  /** field -> header of the column that would be read for it. */
+  mapping: Record<string, string>;
+  /** Required fields no column feeds. */
+  missing: string[];
+  sample: string[][];
+  fields: ImportPreviewField[];
+}

@@ -93,3 +93,55 @@ export const IMPORT_ERROR_MESSAGES: Record<string, string> = {
 export function importErrorMessage(code: string, reason: string): string {
   return IMPORT_ERROR_MESSAGES[code] ?? reason;
 }
+
+/** pt-BR names of the fields an import file can feed (the server's field names as keys). */
+export const IMPORT_FIELD_LABELS: Record<string, string> = {
+  externalId: 'Identificador do título',
+  documentNumber: 'Número do documento',
+  installmentNumber: 'Parcela',
+  installmentCount: 'Total de parcelas',
+  issueDate: 'Emissão',
+  dueDate: 'Vencimento',
+  originalAmount: 'Valor original',
+  openAmount: 'Saldo em aberto',
+  status: 'Situação',
+  debtorDocument: 'CPF/CNPJ',
+  debtorName: 'Nome / razão social',
+  email: 'E-mail',
+  phone: 'Telefone',
+  whatsapp: 'WhatsApp',
+  street: 'Endereço',
+  number: 'Número',
+  complement: 'Complemento',
+  district: 'Bairro',
+  city: 'Cidade',
+  uf: 'UF',
+  cep: 'CEP',
+  tags: 'Etiquetas',
+  nossoNumero: 'Nosso número',
+  pixTxid: 'Pix txid',
+  description: 'Descrição',
+};
+
+export function importFieldLabel(field: string): string {
+  return IMPORT_FIELD_LABELS[field] ?? field;
+}
+
+export const ENCODING_LABELS: Record<string, string> = {
+  'utf-8': 'UTF-8',
+  'windows-1252': 'Windows-1252',
+};
+
+const DELIMITER_NAMES: Record<string, string> = {
+  ';': 'ponto e vírgula',
+  ',': 'vírgula',
+  '\t': 'tabulação',
+  '|': 'barra vertical',
+};
+
+/** `";" (ponto e vírgula)`, `tabulação`… */
+export function delimiterLabel(delimiter: string): string {
+  if (delimiter === '\t') return 'tabulação';
+  const name = DELIMITER_NAMES[delimiter];
+  return name ? `"${delimiter}" (${name})` : `"${delimiter}"`;
+}

@@ -2,8 +2,10 @@ import {
   Anchor,
   Breadcrumbs,
   Button,
+  Divider,
   FileInput,
   Group,
+  Loader,
   Paper,
   Progress,
   Select,
@@ -11,16 +13,21 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
+import { ColumnMappingPanel } from '../components/ColumnMappingPanel.tsx';
 import { ImportResult } from '../components/ImportResult.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { formatBytes, formatCnpj, formatPercent } from '../lib/format.ts';
+import { type ColumnMapping, isJsonFile, mappingToSend, missingFields } from '../lib/importMapping.ts';
+import { importFieldLabel } from '../lib/labels.ts';
 import { editSearchParams, parseId } from '../lib/params.ts';
 
 const ACCEPT = '.csv,.txt,.json';
+/** Only the start of a CSV is sent for the preview: enough for the header and the first rows. */
+const PREVIEW_BYTES = 64 * 1024;
 
 export function NewImportPage() {
   const [params, setParams] = useSearchParams();
@@ -29,16 +36,45 @@ export function NewImportPage() {
 
   const creditorId = parseId(params.get('creditorId'));
   const [file, setFile] = useState<File | null>(null);
+  /** Bumped on every file choice: the preview's query key (a File cannot be hashed). */
+  const [fileSeq, setFileSeq] = useState(0);
+  /** The person's mapping once they change a column; null = the preview's suggestion. */
+  const [editedMapping, setEditedMapping] = useState<ColumnMapping | null>(null);
   const [uploadProgress, setUploadProgress] = useState(0);
   const [importId, setImportId] = useState<number | null>(null);
   const abortRef = useRef<AbortController | null>(null);
 
+  const csvFile = file && !isJsonFile(file) ? file : null;
+  const preview = useQuery({
+    queryKey: keys.importPreview(fileSeq),
+    queryFn: csvFile
+      ? ({ signal }) =>
+          endpoints.previewImport(csvFile.slice(0, PREVIEW_BYTES, 'text/csv'), undefined, signal)
+      : skipToken,
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 0,
+    retry: false,
+  });
+  const previewData = csvFile ? preview.data : undefined;
+  const mapping = editedMapping ?? previewData?.mapping ?? {};
+  const missing = previewData ? missingFields(previewData.fields, mapping) : [];
+  /** A CSV can be sent once its columns are read and every required field has one. */
+  const mappingReady = csvFile === null || (previewData !== undefined && missing.length === 0);
+
   const upload = useMutation({
-    mutationFn: ({ creditor, chosen }: { creditor: number; chosen: File }) => {
+    mutationFn: ({
+      creditor,
+      chosen,
+      columns,
+    }: {
+      creditor: number;
+      chosen: File;
+      columns: ColumnMapping | undefined;
+    }) => {
       const controller = new AbortController();
       abortRef.current = controller;
       setUploadProgress(0);
-      return endpoints.uploadImport(creditor, chosen, setUploadProgress, controller.signal);
+      return endpoints.uploadImport(creditor, chosen, setUploadProgress, controller.signal, columns);
     },
     onSuccess: (imp) => {
       queryClient.setQueryData(keys.import(imp.id), imp);
@@ -57,15 +93,23 @@ export function NewImportPage() {
     });
   };
 
+  const chooseFile = (next: File | null) => {
+    upload.reset();
+    setFile(next);
+    setFileSeq((n) => n + 1);
+    setEditedMapping(null);
+  };
+
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (!selected || !file) return;
-    upload.mutate({ creditor: selected.id, chosen: file });
+    if (!selected || !file || !mappingReady) return;
+    const columns = previewData ? mappingToSend(previewData.fields, previewData.headers, mapping) : undefined;
+    upload.mutate({ creditor: selected.id, chosen: file, columns });
   };
 
   const reset = () => {
     upload.reset();
-    setFile(null);
+    chooseFile(null);
     setImportId(null);
     setUploadProgress(0);
   };
@@ -112,11 +156,11 @@ export function NewImportPage() {
             />
             <FileInput
               label="Arquivo"
-              description="CSV (separado por ; ou ,) com cabeçalho na primeira linha, ou JSON."
+              description="CSV com cabeçalho na primeira linha (você confere as colunas antes de importar), ou lote JSON."
               placeholder="Escolha um arquivo .csv, .txt ou .json"
               accept={ACCEPT}
               value={file}
-              onChange={setFile}
+              onChange={chooseFile}
               clearable
               disabled={locked}
               required
@@ -125,7 +169,38 @@ export function NewImportPage() {
             {file && (
               <Text size="xs" c="dimmed">
                 {file.name} · {formatBytes(file.size)}
+                {!csvFile && ' · lote JSON: enviado como está, sem mapeamento de colunas'}
               </Text>
+            )}
+
+            {csvFile && importId === null && (
+              <>
+                <Divider label="Colunas do arquivo" labelPosition="left" />
+                {preview.isPending && (
+                  <Group gap="xs" data-testid="preview-loading">
+                    <Loader size="xs" />
+                    <Text size="sm" c="dimmed">
+                      Lendo o início do arquivo…
+                    </Text>
+                  </Group>
+                )}
+                {preview.isError && (
+                  <Stack gap="xs" align="flex-start">
+                    <ProblemAlert error={preview.error} title="Não foi possível ler o arquivo" />
+                    <Button variant="light" size="xs" onClick={() => void preview.refetch()}>
+                      Tentar novamente
+                    </Button>
+                  </Stack>
+                )}
+                {previewData && (
+                  <ColumnMappingPanel
+                    preview={previewData}
+                    mapping={mapping}
+                    onChange={setEditedMapping}
+                    disabled={locked}
+                  />
+                )}
+              </>
             )}
 
             {busy && (
@@ -154,11 +229,16 @@ export function NewImportPage() {
                   <Button
                     type="submit"
                     loading={busy}
-                    disabled={!selected || !file}
+                    disabled={!selected || !file || !mappingReady}
                     data-testid="import-submit"
                   >
-                    Enviar
+                    Importar
                   </Button>
+                  {!busy && missing.length > 0 && (
+                    <Text size="sm" c="red.7" data-testid="import-submit-hint">
+                      Indique a coluna de: {missing.map(importFieldLabel).join(', ')}
+                    </Text>
+                  )}
                   {busy && (
                     <Button variant="subtle" color="gray" onClick={() => abortRef.current?.abort()}>
                       Cancelar envio

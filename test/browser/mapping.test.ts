@@ -1,0 +1,186 @@
+/**
+ * End-to-end: a CSV whose headers Régua does not recognise is previewed, its columns are mapped by hand
+ * in the "Nova importação" page, and the import reads exactly the chosen columns.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp } from '../support/app.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const RESULTS = join(ROOT, 'test-results');
+const STEP_TIMEOUT = 30_000;
+
+type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+/** Check digits of a CPF base (9 digits) → the full valid 11-digit CPF. */
+function cpfFromBase(base: string): string {
+  const digits = base.split('').map(Number);
+  for (const length of [9, 10]) {
+    let sum = 0;
+    for (let i = 0; i < length; i++) sum += (digits[i] ?? 0) * (length + 1 - i);
+    const rest = (sum * 10) % 11;
+    digits.push(rest === 10 ? 0 : rest);
+  }
+  return digits.join('');
+}
+
+let app: TestApp;
+let browser: Browser;
+let workDir: string;
+
+beforeAll(async () => {
+  // Builds dist/web when it is missing or older than web/ (must happen before the server starts).
+  await import('../support/web-build.ts').then((m) => m.ensureWebBuilt());
+  if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web was not built');
+  app = await startTestApp();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  workDir = await mkdtemp(join(tmpdir(), 'regua-browser-'));
+  await mkdir(RESULTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+async function login(page: Page, email: string, password: string): Promise<void> {
+  await page.goto(`${app.url}/login`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.locator('input[type="password"]').fill(password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByTestId('brand').waitFor({ timeout: STEP_TIMEOUT });
+}
+
+/** Picks `option` in the column Select of `field` and waits until the Select shows it. */
+async function chooseColumn(page: Page, field: string, option: string): Promise<void> {
+  const select = page.getByTestId(`mapping-${field}`);
+  await select.click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+  await expect.poll(() => select.inputValue(), { timeout: STEP_TIMEOUT }).toBe(option);
+  // The dropdown is gone before the next Select opens its own.
+  await expect.poll(() => page.getByRole('option').count(), { timeout: STEP_TIMEOUT }).toBe(0);
+}
+
+describe('column mapping in the web UI', () => {
+  it('previews a CSV with unknown headers, maps its columns and imports it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'pt-BR' });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    try {
+      await login(page, app.users.manager.email, app.users.manager.password);
+
+      const run = `MAP${Date.now().toString(36).toUpperCase()}`;
+      const csv = [
+        'CHAVE|CLIENTE|DOC|DT VENC|VLR FACE',
+        `${run}-1|Joana Lima|390.533.447-05|05/11/2026|321,00`,
+        `${run}-2|Marcos Souza|${cpfFromBase('111444777')}|10/12/2026|1.050,75`,
+      ].join('\n');
+      const csvPath = join(workDir, `erp-${run}.csv`);
+      await writeFile(csvPath, `${csv}\n`, 'utf8');
+
+      await page.getByRole('link', { name: 'Importações' }).click();
+      await page.getByTestId('new-import').click();
+      await page.getByTestId('import-form').waitFor({ timeout: STEP_TIMEOUT });
+
+      const creditorSelect = page.getByTestId('import-creditor');
+      await creditorSelect.click();
+      await creditorSelect.fill(app.creditor.legalName);
+      await page.getByRole('option', { name: app.creditor.legalName }).first().click();
+
+      await page.locator('[data-testid="import-form"] input[type="file"]').setInputFiles(csvPath);
+
+      // What the preview found.
+      await page.getByTestId('column-mapping').waitFor({ timeout: STEP_TIMEOUT });
+      await expect(page.getByTestId('preview-encoding').textContent()).resolves.toBe('UTF-8');
+      await expect(page.getByTestId('preview-delimiter').textContent()).resolves.toContain('"|"');
+      expect(await page.getByTestId('preview-row').count()).toBe(2);
+      await expect(page.getByTestId('preview-sample').textContent()).resolves.toContain('Joana Lima');
+
+      // Headers Régua knows are preselected (CLIENTE is a known name for the debtor); DOC and VLR FACE
+      // are not, so CPF/CNPJ and the amount are missing and block the import. (Whether CHAVE and DT VENC
+      // are recognised depends on the server's alias list, so the test does not rely on it.)
+      await expect(page.getByTestId('mapping-debtorName').inputValue()).resolves.toBe('CLIENTE');
+      const missing = page.getByTestId('mapping-missing');
+      const missingText = (await missing.textContent()) ?? '';
+      expect(missingText).toContain('Indique a coluna de: ');
+      expect(missingText).toContain('CPF/CNPJ');
+      expect(missingText).toContain('Valor original');
+      expect(missingText).not.toContain('Nome / razão social');
+      const flagged = page.locator('[data-testid="mapping-row"][data-missing]');
+      const flaggedFields = await flagged.evaluateAll((rows) =>
+        rows.map((r) => r.getAttribute('data-field')),
+      );
+      expect(flaggedFields).toEqual(expect.arrayContaining(['debtorDocument', 'originalAmount']));
+      const submit = page.getByTestId('import-submit');
+      expect(await submit.isDisabled()).toBe(true);
+      await page.screenshot({ path: join(RESULTS, 'mapping-missing.png'), fullPage: true });
+
+      // "— não importar —" takes a column away: the name becomes missing too.
+      await chooseColumn(page, 'debtorName', '— não importar —');
+      await expect
+        .poll(() => missing.textContent(), { timeout: STEP_TIMEOUT })
+        .toContain('Nome / razão social');
+      await chooseColumn(page, 'debtorName', 'CLIENTE');
+      await expect
+        .poll(() => missing.textContent(), { timeout: STEP_TIMEOUT })
+        .not.toContain('Nome / razão social');
+
+      // Map the four columns.
+      await chooseColumn(page, 'externalId', 'CHAVE');
+      await chooseColumn(page, 'debtorDocument', 'DOC');
+      expect(await submit.isDisabled()).toBe(true); // the amount is still missing
+      await chooseColumn(page, 'dueDate', 'DT VENC');
+      await chooseColumn(page, 'originalAmount', 'VLR FACE');
+
+      await page.getByTestId('mapping-complete').waitFor({ timeout: STEP_TIMEOUT });
+      expect(await missing.count()).toBe(0);
+      expect(await submit.isDisabled()).toBe(false);
+      await page.screenshot({ path: join(RESULTS, 'mapping.png'), fullPage: true });
+
+      // Import with the mapping.
+      await submit.click();
+      const result = page.locator('[data-testid="import-result"][data-status="completed"]');
+      await result.waitFor({ timeout: 60_000 });
+      await expect(page.getByTestId('summary-imported-value').textContent()).resolves.toBe('2');
+      await expect(page.getByTestId('summary-rejected-value').textContent()).resolves.toBe('0');
+      await page.getByTestId('import-errors-empty').waitFor({ timeout: STEP_TIMEOUT });
+
+      // The values came from the chosen columns.
+      await page.getByTestId('import-view-portfolio').click();
+      await page.waitForURL(new RegExp(`/creditors/${app.creditor.id}(\\?|$)`), { timeout: STEP_TIMEOUT });
+      await page.getByTestId('receivables-search').fill(`${run}-1`);
+      const rows = page.getByTestId('receivable-row');
+      const rowTexts = async () => (await rows.allTextContents()).map((t) => t.replace(/\u00a0/g, ' '));
+      await expect.poll(rowTexts, { timeout: STEP_TIMEOUT }).toEqual([expect.stringContaining('Joana Lima')]);
+      const [row = ''] = await rowTexts();
+      expect(row).toContain('390.533.447-05');
+      expect(row).toContain('R$ 321,00');
+      expect(row).toContain('05/11/2026');
+      expect(pageErrors).toEqual([]);
+    } catch (error) {
+      await page.screenshot({ path: join(RESULTS, 'mapping-failure.png'), fullPage: true }).catch(() => {});
+      throw error;
+    } finally {
+      await page.close();
+    }
+  });
+});
