@@ -30,6 +30,29 @@ export async function findOrganizationBySlug(db: Database, slug: string): Promis
   return row ?? null;
 }
 
+/** Tenant tables in the order their rows can be deleted (children first). */
+const TENANT_TABLES = [
+  'import_errors',
+  'import_files',
+  'receivable_changes',
+  'receivables',
+  'imports',
+  'debtors',
+  'api_keys',
+  'sessions',
+  'memberships',
+  'jobs',
+  'creditors',
+];
+
+/** Deletes an organization and everything it holds, in one transaction. */
+export async function deleteOrganization(db: Database, orgId: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const table of TENANT_TABLES) await tx.query(`delete from ${table} where org_id = $1`, [orgId]);
+    await tx.query('delete from organizations where id = $1', [orgId]);
+  });
+}
+
 /** Creates the user if its email is new, and gives it a role in the organization. */
 export async function addMember(
   db: Database,

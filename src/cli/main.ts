@@ -12,6 +12,7 @@ import { DataDirLocked, readLock } from '../db/lock.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
 import { seedDemo } from '../demo/seed.ts';
+import { IMPORT_JOB } from '../imports/jobs.ts';
 import {
   createImport,
   type ImportProgress,
@@ -19,6 +20,7 @@ import {
   listImportErrors,
   runImport,
 } from '../imports/run.ts';
+import { runAsJob } from '../jobs/queue.ts';
 import { findCreditor } from '../portfolio/creditors.ts';
 import { banner, startRegua } from '../server.ts';
 import { Problem } from '../shared/problem.ts';
@@ -168,12 +170,22 @@ async function importCommand(config: Config, args: string[]) {
       mapping,
       totalBytes,
     });
-    const record = await runImport(
+    const record = await runAsJob(
       db,
-      scope,
-      importId,
-      { format, bytes: createReadStream(file, { highWaterMark: 256 * 1024 }), mapping },
-      { onProgress: showProgress },
+      {
+        kind: IMPORT_JOB,
+        orgId: scope.orgId,
+        payload: { importId, format, mapping, local: true },
+        leaseMs: 60_000,
+      },
+      (extendLease) =>
+        runImport(
+          db,
+          scope,
+          importId,
+          { format, bytes: createReadStream(file, { highWaterMark: 256 * 1024 }), mapping },
+          { onProgress: showProgress, onBatch: extendLease },
+        ),
     );
     if (process.stderr.isTTY) process.stderr.write('\n');
     await printResult(record, values.json, async function* () {

@@ -1,4 +1,9 @@
-import { addMember, createOrganization, findOrganizationBySlug } from '../access/accounts.ts';
+import {
+  addMember,
+  createOrganization,
+  deleteOrganization,
+  findOrganizationBySlug,
+} from '../access/accounts.ts';
 import { type Scope, scopeFor } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
 import { createImport, runImport } from '../imports/run.ts';
@@ -76,7 +81,16 @@ export async function seedDemo(
   const log = options.log ?? (() => {});
   const seed = options.seed ?? 2026;
   const existing = await findOrganizationBySlug(db, 'demo');
-  if (existing) return { created: false, orgSlug: 'demo', receivables: 0, debtors: 0 };
+  if (existing) {
+    // Users are added last: an organization without them is a demo whose creation was interrupted.
+    const [member] = await db.query('select 1 from memberships where org_id = $1 limit 1', [existing.id]);
+    if (member) return { created: false, orgSlug: 'demo', receivables: 0, debtors: 0 };
+    log('The demo was interrupted while being created; creating it again.');
+    for (const slug of ['demo', 'outra']) {
+      const org = await findOrganizationBySlug(db, slug);
+      if (org) await deleteOrganization(db, org.id);
+    }
+  }
   const asOf = options.asOf ?? todayIn('America/Sao_Paulo');
   log(`Creating the demo organization (seed ${seed}, as of ${asOf})...`);
 

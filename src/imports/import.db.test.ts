@@ -222,3 +222,37 @@ describe('tenant isolation', () => {
     ).rejects.toThrow();
   });
 });
+
+describe('an import whose command died', () => {
+  it('is marked failed with an explanation once its lease lapses, never left running', async () => {
+    const { scope, creditorId } = seeded.a;
+    const { enqueue, startWorker } = await import('../jobs/queue.ts');
+    const { IMPORT_JOB, importJobHandler, INTERRUPTED_LOCAL_IMPORT } = await import('./jobs.ts');
+    const id = await createImport(test.db, scope, {
+      creditorId,
+      source: 'csv',
+      filename: 'local.csv',
+      totalBytes: null,
+    });
+    const jobId = await enqueue(test.db, {
+      kind: IMPORT_JOB,
+      orgId: scope.orgId,
+      payload: { importId: id, format: 'csv', mapping: {}, local: true },
+    });
+    // The command held the job and then died: its lease is in the past.
+    await test.db.query(
+      `update jobs set status = 'running', locked_by = 'gone', locked_until = now() - interval '1 second' where id = $1`,
+      [jobId],
+    );
+    await test.db.query(`update imports set status = 'running' where id = $1`, [id]);
+    const worker = startWorker(test.db, [importJobHandler(test.db)], { pollMs: 20 });
+    const deadline = Date.now() + 10_000;
+    while ((await getImport(test.db, scope, id)).status === 'running' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    await worker.stop();
+    expect(await getImport(test.db, scope, id)).toMatchObject({
+      status: 'failed',
+      errorMessage: INTERRUPTED_LOCAL_IMPORT,
+    });
+  });
+});

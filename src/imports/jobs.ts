@@ -53,7 +53,16 @@ export async function storeFile(
   return total;
 }
 
-type ImportJobPayload = { importId: number; format: 'csv' | 'json'; mapping: Record<string, string> };
+type ImportJobPayload = {
+  importId: number;
+  format: 'csv' | 'json';
+  mapping: Record<string, string>;
+  /** Run by `regua import` from a file on its own machine: no worker can take it over. */
+  local?: boolean;
+};
+
+export const INTERRUPTED_LOCAL_IMPORT =
+  'the regua import command running this import stopped before it finished; run it again (rows already imported are not imported twice)';
 
 export const IMPORT_JOB = 'import.run';
 
@@ -73,6 +82,7 @@ export function importJobHandler(
       ) {
         throw new PermanentJobError('invalid import job payload');
       }
+      if (payload.local) throw new PermanentJobError(INTERRUPTED_LOCAL_IMPORT);
       const orgId = job.orgId;
       const [org] = await db.query<{ timeZone: string }>(
         'select time_zone as "timeZone" from organizations where id = $1',
@@ -94,7 +104,12 @@ export function importJobHandler(
     async onGiveUp(job, error) {
       const importId = (job.payload as Partial<ImportJobPayload>).importId;
       if (job.orgId !== null && typeof importId === 'number') {
-        await failImport(db, job.orgId, importId, `the import stopped: ${error.message}`);
+        await failImport(
+          db,
+          job.orgId,
+          importId,
+          error.message === INTERRUPTED_LOCAL_IMPORT ? error.message : `the import stopped: ${error.message}`,
+        );
       }
     },
   };

@@ -99,6 +99,46 @@ async function finish(
   );
 }
 
+/**
+ * Runs work in this process as a job it already holds: the row is created running, with a lease this
+ * process renews through `extendLease`. If the process dies, the lease lapses and a worker takes the job
+ * over, so the work is never left looking alive forever.
+ */
+export async function runAsJob<T>(
+  db: Database,
+  job: { kind: string; orgId: number | null; payload: Record<string, unknown>; leaseMs: number },
+  work: (extendLease: () => Promise<void>) => Promise<T>,
+): Promise<T> {
+  const owner = `${hostname()}:${process.pid}:inline`;
+  const lease = (ms: number) => `now() + make_interval(secs => ${Number(ms)}::double precision / 1000)`;
+  const [row] = await db.query<{ id: number }>(
+    `insert into jobs (org_id, kind, payload, status, attempts, max_attempts, locked_by, locked_until)
+     values ($1, $2, $3, 'running', 1, 1, $4, ${lease(job.leaseMs)}) returning id`,
+    [job.orgId, job.kind, JSON.stringify(job.payload), owner],
+  );
+  if (!row) throw new Error('job insert returned nothing');
+  const extendLease = async () => {
+    await db.query(`update jobs set locked_until = ${lease(job.leaseMs)} where id = $1 and locked_by = $2`, [
+      row.id,
+      owner,
+    ]);
+  };
+  try {
+    const result = await work(extendLease);
+    await db.query(
+      `update jobs set status = 'done', finished_at = now(), locked_by = null, locked_until = null where id = $1`,
+      [row.id],
+    );
+    return result;
+  } catch (error) {
+    await db.query(
+      `update jobs set status = 'failed', finished_at = now(), locked_by = null, locked_until = null, last_error = $2 where id = $1`,
+      [row.id, error instanceof Error ? error.message : String(error)],
+    );
+    throw error;
+  }
+}
+
 export type Worker = { wake(): void; stop(): Promise<void>; readonly id: string };
 
 /**
