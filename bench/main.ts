@@ -1,23 +1,18 @@
-import { parseArgs } from 'node:util';
 import { importBenchmark } from './import.ts';
 
+/** `npm run bench [-- NAME] [options]`: every benchmark, or the one named, with its own options. */
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   import: importBenchmark,
 };
 
-const [name, ...rest] = process.argv.slice(2);
-const { values } = parseArgs({
-  args: rest,
-  options: { rows: { type: 'string' }, engine: { type: 'string' } },
-  strict: false,
-});
-const selected = name && !name.startsWith('-') ? [name] : Object.keys(BENCHMARKS);
-for (const bench of selected) {
-  const run = BENCHMARKS[bench];
+const [first, ...rest] = process.argv.slice(2);
+const named = first !== undefined && !first.startsWith('-');
+const args = named ? rest : process.argv.slice(2);
+for (const name of named ? [first] : Object.keys(BENCHMARKS)) {
+  const run = BENCHMARKS[name];
   if (!run) {
-    console.error(`unknown benchmark "${bench}"; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}`);
     process.exit(1);
   }
-  await run(name && !name.startsWith('-') ? rest : process.argv.slice(2));
+  await run(args);
 }
-void values;

@@ -3,7 +3,7 @@ import type { Database, SqlExecutor } from '../db/client.ts';
 import { centsToDecimal } from '../shared/money.ts';
 import { badRequest, notFound } from '../shared/problem.ts';
 import { type ColumnMap, FIELD_NAMES, type Field, HeaderError, matchColumns } from './columns.ts';
-import { type CsvEvent, decodeText, readCsv } from './csv.ts';
+import { decodeText, readCsv } from './csv.ts';
 import { type ImportRow, type RawRow, type RowError, validateRow } from './rows.ts';
 import type { ImportStatus } from './schema.ts';
 import { ImportWriter } from './writer.ts';
@@ -100,7 +100,7 @@ export async function listImportErrors(
   scope: Scope,
   importId: number,
   page: { limit?: number; offset?: number } = {},
-): Promise<{ items: Omit<RowError, never>[]; total: number }> {
+): Promise<{ items: RowError[]; total: number }> {
   await getImport(db, scope, importId);
   const items = await db.query<RowError>(
     `select line, "column", value, code, reason from import_errors where org_id = $1 and import_id = $2
@@ -128,7 +128,7 @@ async function* csvRows(
   let headerCount = 0;
   let names: Partial<Record<Field, string>> = {};
   let sawAnything = false;
-  for await (const event of readCsv(decodeText(bytes)) as AsyncGenerator<CsvEvent>) {
+  for await (const event of readCsv(decodeText(bytes))) {
     sawAnything = true;
     if (event.kind === 'problem') {
       if (!columns)
@@ -243,7 +243,7 @@ function flattenJson(item: unknown, index: number, present: Set<Field>): RowEven
       text =
         typeof value === 'number' && Number.isSafeInteger(value)
           ? centsToDecimal(value)
-          : `invalid:${String(value)}`;
+          : `${String(value)} (not a whole number of centavos)`;
     } else if (Array.isArray(value)) text = value.map(String).join(';');
     else if (typeof value === 'object') return;
     else text = String(value);
@@ -350,6 +350,7 @@ export async function runImport(
       let skipped: { externalId: string; line: number }[] = [];
       // One batch is written while the next is parsed: the database and the parser work side by side.
       let inFlight: Promise<void> = Promise.resolve();
+      let analyzeAt = ANALYZE_AFTER_ROWS;
       const flush = async () => {
         if (!writer) return;
         const w = writer;
@@ -398,6 +399,13 @@ export async function runImport(
             // Counters move only once the batch has committed.
             errorSeq += errors.length;
             Object.assign(counts, next);
+            // Statistics taken while the tables were small make the planner scan whole tables for each
+            // batch's key lookups: refresh them as this import grows the portfolio (at 50k rows, then
+            // each tenfold). PGlite has no autovacuum, and autoanalyze may come too late.
+            if (counts.imported >= analyzeAt) {
+              analyzeAt *= 10;
+              await tx.query('analyze debtors, receivables');
+            }
           })
           .then(async () => {
             options.onProgress?.({
@@ -466,15 +474,15 @@ export async function runImport(
     `update imports set status = 'completed', finished_at = now(), processed_bytes = greatest(processed_bytes, $3) where org_id = $1 and id = $2`,
     [scope.orgId, importId, bytes.bytes],
   );
-  // Fresh statistics after a large load keep every later plan right. PGlite has no autovacuum, and on
-  // PostgreSQL autoanalyze may come long after the import.
+  // Fresh statistics after a sizeable load keep every later plan right.
   const after = await getImport(db, scope, importId);
-  if (after.imported >= ANALYZE_AFTER_ROWS)
+  if (after.imported >= ANALYZE_AFTER_ROWS / 5) {
     await db.withSession((s) => s.query('analyze debtors, receivables'));
+  }
   return after;
 }
 
-const ANALYZE_AFTER_ROWS = 10_000;
+const ANALYZE_AFTER_ROWS = 50_000;
 
 /** Marks an import failed after its job gave up. */
 export async function failImport(

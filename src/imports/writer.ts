@@ -42,10 +42,9 @@ type DebtorRow = { id: number } & Omit<ImportDebtor, 'whatsapp' | (typeof DEBTOR
   Record<'whatsapp' | (typeof DEBTOR_TEXT_COLUMNS)[number], string | null>;
 
 /**
- * Writes validated rows of one import, batch by batch. The SQL is set-based and every lookup is driven
- * from `unnest($keys)` into a unique index, a plan the planner picks whatever its statistics say (with
- * stale or no statistics, `key = any($keys)` is estimated to match most of the table and scanned), so a
- * batch costs the same however large the portfolio already is. Columns the file does not carry are
+ * Writes validated rows of one import, batch by batch. The SQL is set-based and every lookup is by a key
+ * array on a unique index, so a batch costs the same however large the portfolio already is, provided
+ * the planner's statistics are current: runImport refreshes them as an import grows the tables. Columns the file does not carry are
  * left as they are.
  */
 export class ImportWriter {
@@ -102,8 +101,7 @@ export class ImportWriter {
       const stored = new Set(
         (
           await tx.query<{ external_id: string }>(
-            `select r.external_id from unnest($3::text[]) as k(external_id)
-               join receivables r on r.org_id = $1 and r.creditor_id = $2 and r.external_id = k.external_id`,
+            'select external_id from receivables where org_id = $1 and creditor_id = $2 and external_id = any($3::text[])',
             [orgId, creditorId, suspects.map((r) => r.externalId)],
           )
         ).map((r) => r.external_id),
@@ -149,9 +147,8 @@ export class ImportWriter {
         ? []
         : (
             await tx.query<Record<string, unknown> & { id: number; external_id: string }>(
-              `select r.id, r.external_id, ${this.columns.map((c) => `r.${c.column}`).join(', ')}
-                 from unnest($3::text[]) as k(external_id)
-                 join receivables r on r.org_id = $1 and r.creditor_id = $2 and r.external_id = k.external_id`,
+              `select id, external_id, ${this.columns.map((c) => c.column).join(', ')} from receivables
+                where org_id = $1 and creditor_id = $2 and external_id = any($3::text[])`,
               [orgId, creditorId, candidates.map((r) => r.external_id)],
             )
           ).map((r) => [r.external_id, r]),
@@ -205,10 +202,8 @@ export class ImportWriter {
     const { orgId, creditorId } = this.target;
     const lookup = (documents: string[]) =>
       tx.query<DebtorRow>(
-        `select d.id, d.document, d.kind, d.name, d.emails, d.phones, d.tags, d.whatsapp,
-                ${DEBTOR_TEXT_COLUMNS.map((c) => `d.${c}`).join(', ')}
-           from unnest($3::text[]) as k(document)
-           join debtors d on d.org_id = $1 and d.creditor_id = $2 and d.document = k.document`,
+        `select id, document, kind, name, emails, phones, tags, whatsapp, ${DEBTOR_TEXT_COLUMNS.join(', ')}
+           from debtors where org_id = $1 and creditor_id = $2 and document = any($3::text[])`,
         [orgId, creditorId, documents],
       );
     const existing = new Map((await lookup(debtors.map((d) => d.document))).map((d) => [d.document, d]));

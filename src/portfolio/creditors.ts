@@ -31,6 +31,12 @@ export type CreditorStats = { debtors: number; receivables: number; openCents: n
 
 type CreditorRow = typeof creditors.$inferSelect;
 
+/** The address columns shared by creditors and debtors, as one object. */
+export function addressOf(row: Address): Address {
+  const { street, number, complement, district, city, uf, cep } = row;
+  return { street, number, complement, district, city, uf, cep };
+}
+
 export function toCreditor(row: CreditorRow): Creditor {
   return {
     id: row.id,
@@ -38,15 +44,7 @@ export function toCreditor(row: CreditorRow): Creditor {
     legalName: row.legalName,
     tradeName: row.tradeName,
     segment: row.segment,
-    address: {
-      street: row.street,
-      number: row.number,
-      complement: row.complement,
-      district: row.district,
-      city: row.city,
-      uf: row.uf,
-      cep: row.cep,
-    },
+    address: addressOf(row),
     monthlyFeeCents: row.monthlyFeeCents,
     successFeeBasisPoints: row.successFeeBasisPoints,
   };

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, ilike, inArray, or, type SQL } from 'drizzle-orm';
 import type { Scope } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
 import { notFound } from '../shared/problem.ts';
-import type { Address } from './creditors.ts';
+import { type Address, addressOf } from './creditors.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { type ChannelPreferences, debtors } from './schema.ts';
 
@@ -34,15 +34,7 @@ function toDebtor(row: DebtorRow, totals: { openCents: number; receivablesCount:
     emails: row.emails,
     phones: row.phones,
     whatsapp: row.whatsapp,
-    address: {
-      street: row.street,
-      number: row.number,
-      complement: row.complement,
-      district: row.district,
-      city: row.city,
-      uf: row.uf,
-      cep: row.cep,
-    },
+    address: addressOf(row),
     tags: row.tags,
     channelPreferences: row.channelPreferences,
     ...totals,

@@ -2,76 +2,22 @@
  * End-to-end: a manager logs in, imports a CSV with one bad row through the web UI, reads the error
  * report, and finds the good rows in the creditor's portfolio.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  app,
+  browser,
+  cpfFromBase,
+  formatTaxId,
+  login,
+  RESULTS,
+  STEP_TIMEOUT,
+  setupBrowserSuite,
+  workDir,
+} from './harness.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const RESULTS = join(ROOT, 'test-results');
-const STEP_TIMEOUT = 30_000;
-
-type TestApp = Awaited<ReturnType<typeof startTestApp>>;
-
-/** Check digits of a CPF base (9 digits) → the full valid 11-digit CPF. */
-function cpfFromBase(base: string): string {
-  const digits = base.split('').map(Number);
-  for (const length of [9, 10]) {
-    let sum = 0;
-    for (let i = 0; i < length; i++) sum += (digits[i] ?? 0) * (length + 1 - i);
-    const rest = (sum * 10) % 11;
-    digits.push(rest === 10 ? 0 : rest);
-  }
-  return digits.join('');
-}
-
-function maskCpf(cpf: string): string {
-  return `${cpf.slice(0, 3)}.${cpf.slice(3, 6)}.${cpf.slice(6, 9)}-${cpf.slice(9)}`;
-}
-
-let app: TestApp;
-let browser: Browser;
-let workDir: string;
-
-beforeAll(async () => {
-  // Builds dist/web when it is missing or older than web/ (must happen before the server starts).
-  await import('../support/web-build.ts').then((m) => m.ensureWebBuilt());
-  if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web was not built');
-  app = await startTestApp();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  workDir = await mkdtemp(join(tmpdir(), 'regua-browser-'));
-  await mkdir(RESULTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-});
-
-async function login(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${app.url}/login`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.locator('input[type="password"]').fill(password);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.getByTestId('brand').waitFor({ timeout: STEP_TIMEOUT });
-}
+setupBrowserSuite();
 
 describe('import through the web UI', () => {
   it('uploads a CSV, reports the rejected row and shows the imported receivables', async () => {
@@ -97,7 +43,7 @@ describe('import through the web UI', () => {
       const docA = `${run}-001`;
       const docB = `${run}-002`;
       const docBad = `${run}-003`;
-      const cpfA = maskCpf(cpfFromBase('529982247'));
+      const cpfA = formatTaxId(cpfFromBase('529982247'));
       const cpfB = cpfFromBase('111444777');
       const csv = [
         'id;documento;cpf_cnpj;nome;email;telefone;uf;emissao;vencimento;valor;saldo',

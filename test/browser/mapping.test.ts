@@ -2,72 +2,22 @@
  * End-to-end: a CSV whose headers Régua does not recognise is previewed, its columns are mapped by hand
  * in the "Nova importação" page, and the import reads exactly the chosen columns.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp } from '../support/app.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import {
+  app,
+  browser,
+  cpfFromBase,
+  login,
+  RESULTS,
+  STEP_TIMEOUT,
+  setupBrowserSuite,
+  workDir,
+} from './harness.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const RESULTS = join(ROOT, 'test-results');
-const STEP_TIMEOUT = 30_000;
-
-type TestApp = Awaited<ReturnType<typeof startTestApp>>;
-
-/** Check digits of a CPF base (9 digits) → the full valid 11-digit CPF. */
-function cpfFromBase(base: string): string {
-  const digits = base.split('').map(Number);
-  for (const length of [9, 10]) {
-    let sum = 0;
-    for (let i = 0; i < length; i++) sum += (digits[i] ?? 0) * (length + 1 - i);
-    const rest = (sum * 10) % 11;
-    digits.push(rest === 10 ? 0 : rest);
-  }
-  return digits.join('');
-}
-
-let app: TestApp;
-let browser: Browser;
-let workDir: string;
-
-beforeAll(async () => {
-  // Builds dist/web when it is missing or older than web/ (must happen before the server starts).
-  await import('../support/web-build.ts').then((m) => m.ensureWebBuilt());
-  if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web was not built');
-  app = await startTestApp();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  workDir = await mkdtemp(join(tmpdir(), 'regua-browser-'));
-  await mkdir(RESULTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-});
-
-async function login(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${app.url}/login`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.locator('input[type="password"]').fill(password);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.getByTestId('brand').waitFor({ timeout: STEP_TIMEOUT });
-}
+setupBrowserSuite();
 
 /** Picks `option` in the column Select of `field` and waits until the Select shows it. */
 async function chooseColumn(page: Page, field: string, option: string): Promise<void> {

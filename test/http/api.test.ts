@@ -264,6 +264,40 @@ describe('HTTP API', () => {
     expect(revoked.status).toBe(401);
   });
 
+  it('switches a member of two organizations from one to the other, and only into its own', async () => {
+    const { addMember } = await import('../../src/access/accounts.ts');
+    await addMember(app.db, {
+      orgId: app.seeded.b.scope.orgId,
+      email: app.seeded.users.collector,
+      name: 'Collector Alfa',
+      password: 'unused',
+      role: 'manager',
+    });
+    const session = await loginAs(app.url, app.seeded.users.collector);
+    const before = await json(await session('/api/v1/session'));
+    expect((before.body.organizations as { slug: string }[]).map((o) => o.slug)).toEqual(['alfa', 'beta']);
+    expect((before.body.organization as { slug: string }).slug).toBe('alfa');
+    const switched = await json(
+      await session('/api/v1/session/organization', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ slug: 'beta' }),
+      }),
+    );
+    expect(switched.body).toMatchObject({ organization: { slug: 'beta' }, role: 'manager' });
+    const creditors = await json(await session('/api/v1/creditors'));
+    expect(creditors.body.items?.map((c) => c.legalName)).toEqual(['Cliente da Beta Ltda']);
+    const elsewhere = await session('/api/v1/session/organization', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ slug: 'gama' }),
+    });
+    expect(elsewhere.status).toBe(404);
+    const out = await session('/api/v1/session', { method: 'DELETE' });
+    expect(out.status).toBe(204);
+    expect((await session('/api/v1/creditors')).status).toBe(401);
+  });
+
   it('refuses an oversized upload with 413 and leaves no import behind', async () => {
     const post = await loginAs(app.url, app.seeded.users.manager);
     const before = (await json(await post('/api/v1/imports'))).body.items?.length;
