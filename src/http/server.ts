@@ -38,6 +38,8 @@ export async function buildServer(
         ? false
         : { level: context.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     trustProxy: false,
+    // Each request is not worth a log line; failures are logged by the error handler.
+    disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as App;
