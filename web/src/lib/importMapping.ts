@@ -1,16 +1,11 @@
+import { normalizeHeader } from '../../../src/imports/columns.ts';
 import type { ImportPreviewField } from '../api/types.ts';
 
 /** field -> header chosen for it; a field left out (or with '') is not imported. */
 export type ColumnMapping = Record<string, string>;
 
-/** Same normalization as the server: no accents, case, spaces or punctuation. */
-export function normalizeHeader(header: string): string {
-  return header
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, '');
-}
+// The server's own normalization (no accents, case, spaces or punctuation): one definition for both.
+export { normalizeHeader };
 
 /**
  * The headers a person can pick: non-blank, one per normalized name (the server finds a column by its
