@@ -150,6 +150,17 @@ export const Import = Type.Object({
   unchanged: Type.Integer(),
   rejected: Type.Integer(),
   errorMessage: Nullable(Type.String()),
+  errorCode: Nullable(
+    Type.String({
+      description:
+        'why the import failed: empty_file, no_header, unreadable_header, missing_columns, bad_mapping, no_rows, invalid_json, not_a_batch, interrupted, failed',
+    }),
+  ),
+  errorDetails: Nullable(
+    Type.Record(Type.String(), Type.Unknown(), {
+      description: 'for missing_columns: {missing: [field], headers: [header]}',
+    }),
+  ),
   createdAt: Timestamp,
   startedAt: Nullable(Timestamp),
   finishedAt: Nullable(Timestamp),

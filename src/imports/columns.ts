@@ -179,7 +179,19 @@ for (const field of FIELD_NAMES) {
 
 export type ColumnMap = Partial<Record<Field, number>>;
 
-export class HeaderError extends Error {}
+export class HeaderError extends Error {
+  readonly code: 'missing_columns' | 'bad_mapping';
+  readonly details: Record<string, unknown>;
+  constructor(
+    code: 'missing_columns' | 'bad_mapping',
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}
 
 /**
  * Decides which column holds each field. `mapping` (field -> header as written in the file) wins over the
@@ -193,13 +205,24 @@ export function suggestColumns(
   const normalized = headers.map(normalizeHeader);
   for (const [field, header] of Object.entries(mapping)) {
     if (!FIELD_NAMES.includes(field as Field)) {
-      throw new HeaderError(`unknown field "${field}" in the mapping; fields are: ${FIELD_NAMES.join(', ')}`);
+      throw new HeaderError(
+        'bad_mapping',
+        `unknown field "${field}" in the mapping; fields are: ${FIELD_NAMES.join(', ')}`,
+        {
+          field,
+        },
+      );
     }
     if (header === '') continue;
     const index = normalized.indexOf(normalizeHeader(header));
     if (index === -1) {
       throw new HeaderError(
+        'bad_mapping',
         `the mapping names column "${header}" for ${field}, but the file has no such column`,
+        {
+          field,
+          header,
+        },
       );
     }
     columns[field as Field] = index;
@@ -223,7 +246,9 @@ export function matchColumns(headers: string[], mapping: Record<string, string> 
   if (missing.length > 0) {
     const detail = missing.map((f) => `${f} (e.g. ${FIELDS[f].slice(0, 3).join(', ')})`).join('; ');
     throw new HeaderError(
+      'missing_columns',
       `the header line lacks required columns: ${detail}. Found: ${headers.join(', ') || 'nothing'}. Rename the columns or pass a mapping.`,
+      { missing, headers },
     );
   }
   return columns;

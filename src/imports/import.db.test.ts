@@ -100,17 +100,27 @@ G-6;390.533.447-05;Bom Pagador;11/05/2026;12,00;
   });
 
   it.each([
-    ['', 'the file is empty'],
-    ['id;nome;valor\n', 'lacks required columns'],
-    ['id;cpf_cnpj;nome;vencimento;valor\n', 'header line but no rows'],
-  ])('fails a file that cannot be imported (%j) and leaves the database unchanged', async (csv, message) => {
-    const { scope, creditorId } = seeded.a;
-    const before = await count('receivables');
-    const result = await importCsv(test.db, scope, creditorId, csv);
-    expect(result.status).toBe('failed');
-    expect(result.errorMessage).toContain(message);
-    expect(await count('receivables')).toBe(before);
-  });
+    ['', 'empty_file', 'the file is empty'],
+    ['id;nome;valor\n', 'missing_columns', 'lacks required columns'],
+    ['id;cpf_cnpj;nome;vencimento;valor\n', 'no_rows', 'header line but no rows'],
+  ])(
+    'fails a file that cannot be imported (%j) and leaves the database unchanged',
+    async (csv, code, message) => {
+      const { scope, creditorId } = seeded.a;
+      const before = await count('receivables');
+      const result = await importCsv(test.db, scope, creditorId, csv);
+      expect(result.status).toBe('failed');
+      expect(result.errorCode).toBe(code);
+      expect(result.errorMessage).toContain(message);
+      if (code === 'missing_columns') {
+        expect(result.errorDetails).toEqual({
+          missing: ['debtorDocument', 'dueDate'],
+          headers: ['id', 'nome', 'valor'],
+        });
+      }
+      expect(await count('receivables')).toBe(before);
+    },
+  );
 
   it('takes JSON batches with nested debtors and cents', async () => {
     const { scope, otherCreditorId } = seeded.a;
@@ -252,6 +262,7 @@ describe('an import whose command died', () => {
     await worker.stop();
     expect(await getImport(test.db, scope, id)).toMatchObject({
       status: 'failed',
+      errorCode: 'interrupted',
       errorMessage: INTERRUPTED_LOCAL_IMPORT,
     });
   });

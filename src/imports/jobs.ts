@@ -104,11 +104,13 @@ export function importJobHandler(
     async onGiveUp(job, error) {
       const importId = (job.payload as Partial<ImportJobPayload>).importId;
       if (job.orgId !== null && typeof importId === 'number') {
+        const interrupted = error.message === INTERRUPTED_LOCAL_IMPORT;
         await failImport(
           db,
           job.orgId,
           importId,
-          error.message === INTERRUPTED_LOCAL_IMPORT ? error.message : `the import stopped: ${error.message}`,
+          interrupted ? 'interrupted' : 'failed',
+          interrupted ? error.message : `the import stopped: ${error.message}`,
         );
       }
     },

@@ -1,7 +1,7 @@
 import type { Scope } from '../access/scope.ts';
 import type { Database, SqlExecutor } from '../db/client.ts';
 import { centsToDecimal } from '../shared/money.ts';
-import { badRequest, notFound } from '../shared/problem.ts';
+import { notFound } from '../shared/problem.ts';
 import { type ColumnMap, FIELD_NAMES, type Field, HeaderError, matchColumns } from './columns.ts';
 import { decodeText, readCsv } from './csv.ts';
 import { type ImportRow, type RawRow, type RowError, validateRow } from './rows.ts';
@@ -31,13 +31,35 @@ export type ImportRecord = ImportCounts & {
   processedBytes: number;
   processedRows: number;
   errorMessage: string | null;
+  errorCode: ImportFailureCode | null;
+  errorDetails: Record<string, unknown> | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
 };
 
+export type ImportFailureCode =
+  | 'empty_file'
+  | 'no_header'
+  | 'unreadable_header'
+  | 'missing_columns'
+  | 'bad_mapping'
+  | 'no_rows'
+  | 'invalid_json'
+  | 'not_a_batch'
+  | 'interrupted'
+  | 'failed';
+
 /** A problem with the file as a whole: nothing of it is imported and retrying will not help. */
-export class ImportFileError extends Error {}
+export class ImportFileError extends Error {
+  readonly code: ImportFailureCode;
+  readonly details: Record<string, unknown>;
+  constructor(code: ImportFailureCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}
 
 export async function createImport(
   db: Database,
@@ -69,7 +91,8 @@ export async function createImport(
 
 const IMPORT_COLUMNS = `i.id, i.creditor_id as "creditorId", c.legal_name as "creditorName", i.source, i.filename, i.status,
   i.total_bytes as "totalBytes", i.processed_bytes as "processedBytes", i.processed_rows as "processedRows",
-  i.imported, i.updated, i.unchanged, i.rejected, i.error_message as "errorMessage",
+  i.imported, i.updated, i.unchanged, i.rejected, i.error_message as "errorMessage", i.error_code as "errorCode",
+  i.error_details as "errorDetails",
   i.created_at as "createdAt", i.started_at as "startedAt", i.finished_at as "finishedAt"`;
 
 export async function getImport(db: Database, scope: Scope, id: number): Promise<ImportRecord> {
@@ -132,7 +155,13 @@ async function* csvRows(
     sawAnything = true;
     if (event.kind === 'problem') {
       if (!columns)
-        throw new ImportFileError(`line ${event.line}: ${event.reason}; the header line could not be read`);
+        throw new ImportFileError(
+          'unreadable_header',
+          `line ${event.line}: ${event.reason}; the header line could not be read`,
+          {
+            line: event.line,
+          },
+        );
       yield {
         kind: 'error',
         errors: [{ line: event.line, column: '', value: '', code: event.code, reason: event.reason }],
@@ -144,7 +173,7 @@ async function* csvRows(
       try {
         columns = matchColumns(headers, mapping);
       } catch (error) {
-        if (error instanceof HeaderError) throw new ImportFileError(error.message);
+        if (error instanceof HeaderError) throw new ImportFileError(error.code, error.message, error.details);
         throw error;
       }
       headerCount = headers.length;
@@ -177,8 +206,8 @@ async function* csvRows(
     }
     yield { kind: 'row', raw: { line: event.line, values, columnNames: names } };
   }
-  if (!sawAnything) throw new ImportFileError('the file is empty');
-  if (!columns) throw new ImportFileError('the file has no header line');
+  if (!sawAnything) throw new ImportFileError('empty_file', 'the file is empty');
+  if (!columns) throw new ImportFileError('no_header', 'the file has no header line');
 }
 
 const JSON_ALIASES: Record<string, Field> = {
@@ -199,16 +228,17 @@ async function* jsonRows(
   const chunks: Uint8Array[] = [];
   for await (const chunk of bytes) chunks.push(chunk);
   const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') throw new ImportFileError('the batch is empty');
+  if (text.trim() === '') throw new ImportFileError('empty_file', 'the batch is empty');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ImportFileError(`the batch is not valid JSON: ${(error as Error).message}`);
+    throw new ImportFileError('invalid_json', `the batch is not valid JSON: ${(error as Error).message}`);
   }
   const items = Array.isArray(parsed) ? parsed : (parsed as { receivables?: unknown })?.receivables;
   if (!Array.isArray(items))
     throw new ImportFileError(
+      'not_a_batch',
       'the batch must be an array of receivables or an object with a "receivables" array',
     );
   const present = new Set<Field>();
@@ -455,7 +485,7 @@ export async function runImport(
         }
         await flush();
         await inFlight;
-        if (processed === 0) throw new ImportFileError('the file has a header line but no rows');
+        if (processed === 0) throw new ImportFileError('no_rows', 'the file has a header line but no rows');
       } finally {
         await inFlight.catch(() => {});
       }
@@ -463,8 +493,10 @@ export async function runImport(
   } catch (error) {
     if (error instanceof ImportFileError) {
       await db.query(
-        `update imports set status = 'failed', error_message = $3, finished_at = now(), processed_bytes = $4 where org_id = $1 and id = $2`,
-        [scope.orgId, importId, error.message, bytes.bytes],
+        `update imports set status = 'failed', error_message = $3, error_code = $4, error_details = $5, finished_at = now(),
+                processed_bytes = $6
+          where org_id = $1 and id = $2`,
+        [scope.orgId, importId, error.message, error.code, JSON.stringify(error.details), bytes.bytes],
       );
       return getImport(db, scope, importId);
     }
@@ -489,15 +521,12 @@ export async function failImport(
   db: Database,
   orgId: number,
   importId: number,
+  code: ImportFailureCode,
   message: string,
 ): Promise<void> {
   await db.query(
-    `update imports set status = 'failed', error_message = $3, finished_at = now() where org_id = $1 and id = $2 and status <> 'completed'`,
-    [orgId, importId, message],
+    `update imports set status = 'failed', error_message = $3, error_code = $4, finished_at = now()
+      where org_id = $1 and id = $2 and status <> 'completed'`,
+    [orgId, importId, message, code],
   );
-}
-
-export function assertFormat(format: string): 'csv' | 'json' {
-  if (format === 'csv' || format === 'json') return format;
-  throw badRequest(`unsupported format "${format}": send CSV or JSON`);
 }

@@ -37,6 +37,9 @@ export const imports = pgTable(
     unchanged: integer('unchanged').notNull().default(0),
     rejected: integer('rejected').notNull().default(0),
     errorMessage: text('error_message'),
+    /** Why a failed import failed, as a stable code (`missing_columns`, `empty_file`...) with its details. */
+    errorCode: text('error_code'),
+    errorDetails: jsonb('error_details').$type<Record<string, unknown>>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),

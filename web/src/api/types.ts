@@ -123,6 +123,9 @@ export interface Import {
   unchanged: number;
   rejected: number;
   errorMessage: string | null;
+  /** Why a failed import failed (stable code, translated in lib/labels.ts). */
+  errorCode: string | null;
+  errorDetails: Record<string, unknown> | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

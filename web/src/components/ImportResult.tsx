@@ -18,7 +18,7 @@ import { Link } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
 import type { Import } from '../api/types.ts';
 import { formatBytes, formatDateTime, formatInteger, formatPercent, plural } from '../lib/format.ts';
-import { importErrorMessage } from '../lib/labels.ts';
+import { importErrorMessage, importFailureMessage } from '../lib/labels.ts';
 import { useSession } from '../session.tsx';
 import { PageLoader } from './PageLoader.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
@@ -223,7 +223,7 @@ export function ImportResult({ importId }: { importId: number }) {
 
       {data.status === 'failed' && (
         <Alert color="red" title="A importação falhou" data-testid="import-failed">
-          {data.errorMessage ?? 'O arquivo não pôde ser processado.'}
+          {importFailureMessage(data)}
         </Alert>
       )}
 

@@ -63,3 +63,21 @@ describe('web formatting', () => {
     expect(brToIso('1/2/2025')).toBeNull();
   });
 });
+
+describe('importFailureMessage', () => {
+  it('explains a missing-columns failure in Portuguese with the field names and the headers found', async () => {
+    const { importFailureMessage } = await import('./labels.ts');
+    expect(
+      importFailureMessage({
+        errorCode: 'missing_columns',
+        errorDetails: { missing: ['dueDate', 'originalAmount'], headers: ['id', 'nome'] },
+        errorMessage: 'the header line lacks required columns',
+      }),
+    ).toBe(
+      'Faltam colunas obrigatórias: Vencimento, Valor original. Colunas encontradas: id, nome. Renomeie as colunas ou indique-as na tela de importação.',
+    );
+    expect(
+      importFailureMessage({ errorCode: 'something_new', errorDetails: null, errorMessage: 'raw' }),
+    ).toBe('raw');
+  });
+});

@@ -127,6 +127,43 @@ export function importFieldLabel(field: string): string {
   return IMPORT_FIELD_LABELS[field] ?? field;
 }
 
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** Why an import failed, in Portuguese, from its code; the server's English message when the code is unknown. */
+export function importFailureMessage(imp: {
+  errorCode: string | null;
+  errorDetails: Record<string, unknown> | null;
+  errorMessage: string | null;
+}): string {
+  const details = imp.errorDetails ?? {};
+  switch (imp.errorCode) {
+    case 'empty_file':
+      return 'O arquivo está vazio.';
+    case 'no_header':
+    case 'unreadable_header':
+      return 'Não foi possível ler a linha de cabeçalho do arquivo (a primeira linha deve trazer os nomes das colunas).';
+    case 'missing_columns': {
+      const missing = stringList(details.missing).map(importFieldLabel).join(', ');
+      const found = stringList(details.headers).join(', ');
+      return `Faltam colunas obrigatórias: ${missing}. Colunas encontradas: ${found || 'nenhuma'}. Renomeie as colunas ou indique-as na tela de importação.`;
+    }
+    case 'bad_mapping':
+      return 'A correspondência de colunas indicada não confere com o cabeçalho do arquivo.';
+    case 'no_rows':
+      return 'O arquivo tem cabeçalho, mas nenhuma linha de títulos.';
+    case 'invalid_json':
+      return 'O lote não é um JSON válido.';
+    case 'not_a_batch':
+      return 'O lote JSON deve ser uma lista de títulos ou um objeto com a lista "receivables".';
+    case 'interrupted':
+      return 'A importação foi interrompida antes de terminar. Importe o arquivo de novo: o que já entrou não será duplicado.';
+    default:
+      return imp.errorMessage ?? 'O arquivo não pôde ser processado.';
+  }
+}
+
 export const ENCODING_LABELS: Record<string, string> = {
   'utf-8': 'UTF-8',
   'windows-1252': 'Windows-1252',
