@@ -17,6 +17,8 @@ export interface SqlExecutor {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   /** `COPY table (cols) FROM STDIN` with CSV text. */
   copyCsv(table: string, columns: string[], csv: string): Promise<void>;
+  /** Drizzle on the same connection (and transaction). */
+  readonly orm: Orm;
 }
 
 export interface SqlSession extends SqlExecutor {
@@ -63,7 +65,12 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
 type PgliteLike = Pick<PGlite, 'query'>;
 
 function pgliteExecutor(client: PgliteLike): SqlExecutor {
+  let orm: Orm | null = null;
   return {
+    get orm() {
+      orm ??= drizzlePglite({ client: client as PGlite, schema }) as unknown as Orm;
+      return orm;
+    },
     async query<Row>(text: string, params: unknown[] = []) {
       const result = await client.query<Row>(text, params);
       return result.rows;
@@ -114,19 +121,17 @@ function pgliteDatabase(client: PGlite): Database {
       return bound;
     },
   });
-  const executor = pgliteExecutor(foregroundClient);
-  const session: SqlSession = {
-    ...executor,
-    transaction: (fn) => foregroundClient.transaction((tx) => fn(pgliteExecutor(tx))),
-  };
+  const requests = pgliteExecutor(foregroundClient);
+  const direct = pgliteExecutor(client);
   const background: SqlSession = {
+    orm: direct.orm,
     async query(text, params) {
       await whenIdle();
-      return pgliteExecutor(client).query(text, params);
+      return direct.query(text, params);
     },
     async copyCsv(table, columns, csv) {
       await whenIdle();
-      return pgliteExecutor(client).copyCsv(table, columns, csv);
+      return direct.copyCsv(table, columns, csv);
     },
     async transaction(fn) {
       await whenIdle();
@@ -135,8 +140,10 @@ function pgliteDatabase(client: PGlite): Database {
   };
   return {
     engine: 'pglite',
-    orm: drizzlePglite({ client: foregroundClient, schema }) as unknown as Orm,
-    ...session,
+    orm: requests.orm,
+    query: requests.query,
+    copyCsv: requests.copyCsv,
+    transaction: (fn) => foregroundClient.transaction((tx) => fn(pgliteExecutor(tx))),
     withSession: (fn) => fn(background),
     close: () => client.close(),
   };
@@ -168,7 +175,12 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
 }
 
 function clientExecutor(client: pg.PoolClient): SqlExecutor {
+  let orm: Orm | null = null;
   return {
+    get orm() {
+      orm ??= drizzlePg({ client, schema }) as unknown as Orm;
+      return orm;
+    },
     async query<Row>(text: string, params: unknown[] = []) {
       const result = await client.query(text, params);
       return result.rows as Row[];
@@ -183,7 +195,11 @@ function clientExecutor(client: pg.PoolClient): SqlExecutor {
 function clientSession(client: pg.PoolClient): SqlSession {
   const executor = clientExecutor(client);
   return {
-    ...executor,
+    get orm() {
+      return executor.orm;
+    },
+    query: executor.query,
+    copyCsv: executor.copyCsv,
     async transaction(fn) {
       await client.query('BEGIN');
       try {

@@ -6,6 +6,7 @@ import {
 } from '../access/accounts.ts';
 import { type Scope, scopeFor } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
+import { tenantQuery } from '../db/tenant.ts';
 import { createImport, runImport } from '../imports/run.ts';
 import { createCreditor } from '../portfolio/creditors.ts';
 import { type CalendarDate, todayIn } from '../shared/dates.ts';
@@ -59,7 +60,9 @@ async function seedCreditor(
       `demo import for ${spec.key} did not go in cleanly: ${result.errorMessage ?? `${result.rejected} rejected`}`,
     );
   }
-  await db.query(
+  await tenantQuery(
+    db,
+    scope,
     `update debtors d set channel_preferences = jsonb_build_object(o.channel, jsonb_build_object('optedOutAt', now(), 'source', 'demo'))
        from jsonb_to_recordset($3::jsonb) as o(document text, channel text)
       where d.org_id = $1 and d.creditor_id = $2 and d.document = o.document`,

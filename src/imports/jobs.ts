@@ -1,5 +1,6 @@
 import { scopeFor } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
+import { tenantQuery } from '../db/tenant.ts';
 import { type JobHandler, PermanentJobError } from '../jobs/queue.ts';
 import { failImport, runImport } from './run.ts';
 
@@ -7,7 +8,9 @@ import { failImport, runImport } from './run.ts';
 export async function* storedFile(db: Database, orgId: number, importId: number): AsyncGenerator<Uint8Array> {
   let seq = 0;
   for (;;) {
-    const rows = await db.query<{ seq: number; data: Uint8Array }>(
+    const rows = await tenantQuery<{ seq: number; data: Uint8Array }>(
+      db,
+      { orgId },
       'select seq, data from import_files where org_id = $1 and import_id = $2 and seq >= $3 order by seq limit 8',
       [orgId, importId, seq],
     );
@@ -34,12 +37,12 @@ export async function storeFile(
   let pendingSize = 0;
   const write = async () => {
     if (pendingSize === 0) return;
-    await db.query('insert into import_files (org_id, import_id, seq, data) values ($1, $2, $3, $4)', [
-      orgId,
-      importId,
-      seq++,
-      Buffer.concat(pending),
-    ]);
+    await tenantQuery(
+      db,
+      { orgId },
+      'insert into import_files (org_id, import_id, seq, data) values ($1, $2, $3, $4)',
+      [orgId, importId, seq++, Buffer.concat(pending)],
+    );
     pending = [];
     pendingSize = 0;
   };
@@ -99,7 +102,10 @@ export function importJobHandler(
         { onBatch: extendLease, onProgress: () => onProgress?.(orgId, importId) },
       );
       // The file has served its purpose once the import is done.
-      await db.query('delete from import_files where org_id = $1 and import_id = $2', [orgId, importId]);
+      await tenantQuery(db, { orgId }, 'delete from import_files where org_id = $1 and import_id = $2', [
+        orgId,
+        importId,
+      ]);
     },
     async onGiveUp(job, error) {
       const importId = (job.payload as Partial<ImportJobPayload>).importId;

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from '@sinclair/typebox';
 import { requireWriter } from '../access/scope.ts';
+import { tenantQuery } from '../db/tenant.ts';
 import { requireScope } from '../http/auth.ts';
 import {
   IdParams,
@@ -135,13 +136,16 @@ export function importRoutes(app: App, { db, config, wakeWorker }: AppContext) {
         const size = await storeFile(db, scope.orgId, importId, limited(bytes, config.maxUploadBytes));
         if ('truncated' in (bytes as object) && (bytes as { truncated?: boolean }).truncated)
           throw new UploadTooLarge();
-        await db.query('update imports set total_bytes = $3 where org_id = $1 and id = $2', [
+        await tenantQuery(db, scope, 'update imports set total_bytes = $3 where org_id = $1 and id = $2', [
           scope.orgId,
           importId,
           size,
         ]);
       } catch (error) {
-        await db.query('delete from imports where org_id = $1 and id = $2', [scope.orgId, importId]);
+        await tenantQuery(db, scope, 'delete from imports where org_id = $1 and id = $2', [
+          scope.orgId,
+          importId,
+        ]);
         const code = (error as { code?: string }).code;
         if (error instanceof UploadTooLarge || code === 'FST_REQ_FILE_TOO_LARGE') {
           throw new Problem(

@@ -1,5 +1,6 @@
 import type { Scope } from '../access/scope.ts';
 import type { Database, SqlExecutor } from '../db/client.ts';
+import { enterTenant, tenantQuery } from '../db/tenant.ts';
 import { centsToDecimal } from '../shared/money.ts';
 import { notFound } from '../shared/problem.ts';
 import { type ColumnMap, FIELD_NAMES, type Field, HeaderError, matchColumns } from './columns.ts';
@@ -72,7 +73,9 @@ export async function createImport(
     totalBytes: number | null;
   },
 ): Promise<number> {
-  const [row] = await db.query<{ id: number }>(
+  const [row] = await tenantQuery<{ id: number }>(
+    db,
+    scope,
     `insert into imports (org_id, creditor_id, user_id, source, filename, mapping, total_bytes)
      values ($1, $2, $3, $4, $5, $6, $7) returning id`,
     [
@@ -96,7 +99,9 @@ const IMPORT_COLUMNS = `i.id, i.creditor_id as "creditorId", c.legal_name as "cr
   i.created_at as "createdAt", i.started_at as "startedAt", i.finished_at as "finishedAt"`;
 
 export async function getImport(db: Database, scope: Scope, id: number): Promise<ImportRecord> {
-  const [row] = await db.query<ImportRecord>(
+  const [row] = await tenantQuery<ImportRecord>(
+    db,
+    scope,
     `select ${IMPORT_COLUMNS} from imports i join creditors c on c.org_id = i.org_id and c.id = i.creditor_id
       where i.org_id = $1 and i.id = $2 and ($3::bigint[] is null or i.creditor_id = any($3))`,
     [scope.orgId, id, scope.creditorIds],
@@ -110,7 +115,9 @@ export async function listImports(
   scope: Scope,
   filter: { creditorId?: number; limit?: number },
 ): Promise<ImportRecord[]> {
-  return db.query<ImportRecord>(
+  return tenantQuery<ImportRecord>(
+    db,
+    scope,
     `select ${IMPORT_COLUMNS} from imports i join creditors c on c.org_id = i.org_id and c.id = i.creditor_id
       where i.org_id = $1 and ($2::bigint is null or i.creditor_id = $2) and ($3::bigint[] is null or i.creditor_id = any($3))
       order by i.created_at desc, i.id desc limit $4`,
@@ -125,12 +132,16 @@ export async function listImportErrors(
   page: { limit?: number; offset?: number } = {},
 ): Promise<{ items: RowError[]; total: number }> {
   await getImport(db, scope, importId);
-  const items = await db.query<RowError>(
+  const items = await tenantQuery<RowError>(
+    db,
+    scope,
     `select line, "column", value, code, reason from import_errors where org_id = $1 and import_id = $2
       order by seq limit $3 offset $4`,
     [scope.orgId, importId, Math.min(page.limit ?? 100, 10_000), page.offset ?? 0],
   );
-  const [count] = await db.query<{ total: number }>(
+  const [count] = await tenantQuery<{ total: number }>(
+    db,
+    scope,
     'select count(*)::int as total from import_errors where org_id = $1 and import_id = $2',
     [scope.orgId, importId],
   );
@@ -349,12 +360,16 @@ export async function runImport(
   const skip = record.processedRows;
   let errorSeq =
     (
-      await db.query<{ n: number }>(
+      await tenantQuery<{ n: number }>(
+        db,
+        scope,
         'select coalesce(max(seq), 0)::int as n from import_errors where org_id = $1 and import_id = $2',
         [scope.orgId, importId],
       )
     )[0]?.n ?? 0;
-  await db.query(
+  await tenantQuery(
+    db,
+    scope,
     `update imports set status = 'running', started_at = coalesce(started_at, now()) where org_id = $1 and id = $2`,
     [scope.orgId, importId],
   );
@@ -399,10 +414,13 @@ export async function runImport(
         batchEvents = 0;
         batchRejected = 0;
         await inFlight;
+        let committed: ImportCounts | null = null;
+        let committedErrors = 0;
         inFlight = session
           .transaction(async (tx) => {
             w.remember(part.skipped);
             if (part.batchEvents === 0) return;
+            await enterTenant(tx, scope.orgId);
             const result = await w.write(tx, part.batch);
             const errors = [...part.batchErrors, ...result.duplicates].sort((a, b) => a.line - b.line);
             await saveErrors(tx, scope.orgId, importId, errorSeq, errors);
@@ -426,18 +444,23 @@ export async function runImport(
                 next.rejected,
               ],
             );
-            // Counters move only once the batch has committed.
-            errorSeq += errors.length;
-            Object.assign(counts, next);
-            // Statistics taken while the tables were small make the planner scan whole tables for each
-            // batch's key lookups: refresh them as this import grows the portfolio (at 50k rows, then
-            // each tenfold). PGlite has no autovacuum, and autoanalyze may come too late.
-            if (counts.imported >= analyzeAt) {
-              analyzeAt *= 10;
-              await tx.query('analyze debtors, receivables');
-            }
+            committed = next;
+            committedErrors = errors.length;
           })
           .then(async () => {
+            // Counters move only once the batch has committed.
+            if (committed) {
+              Object.assign(counts, committed);
+              errorSeq += committedErrors;
+            }
+            // Statistics taken while the tables were small make the planner scan whole tables for each
+            // batch's key lookups: refresh them as this import grows the portfolio (at 50k rows, then
+            // each tenfold). PGlite has no autovacuum, and autoanalyze may come too late. ANALYZE is the
+            // tables' owner's work, outside the tenant transaction.
+            if (counts.imported >= analyzeAt) {
+              analyzeAt *= 10;
+              await session.query('analyze debtors, receivables');
+            }
             options.onProgress?.({
               ...counts,
               processedRows: part.processed,
@@ -492,7 +515,9 @@ export async function runImport(
     });
   } catch (error) {
     if (error instanceof ImportFileError) {
-      await db.query(
+      await tenantQuery(
+        db,
+        scope,
         `update imports set status = 'failed', error_message = $3, error_code = $4, error_details = $5, finished_at = now(),
                 processed_bytes = $6
           where org_id = $1 and id = $2`,
@@ -502,7 +527,9 @@ export async function runImport(
     }
     throw error;
   }
-  await db.query(
+  await tenantQuery(
+    db,
+    scope,
     `update imports set status = 'completed', finished_at = now(), processed_bytes = greatest(processed_bytes, $3) where org_id = $1 and id = $2`,
     [scope.orgId, importId, bytes.bytes],
   );

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Scope } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
+import { tenantQuery, withTenant } from '../db/tenant.ts';
 import { todayIn } from '../shared/dates.ts';
 import { parseTaxId } from '../shared/documents.ts';
 import { badRequest, conflict, notFound } from '../shared/problem.ts';
@@ -55,19 +56,23 @@ function visible(scope: Scope): SQL | undefined {
 }
 
 export async function listCreditors(db: Database, scope: Scope): Promise<Creditor[]> {
-  const rows = await db.orm
-    .select()
-    .from(creditors)
-    .where(and(eq(creditors.orgId, scope.orgId), visible(scope)))
-    .orderBy(asc(creditors.legalName));
+  const rows = await withTenant(db, scope.orgId, (tx) =>
+    tx.orm
+      .select()
+      .from(creditors)
+      .where(and(eq(creditors.orgId, scope.orgId), visible(scope)))
+      .orderBy(asc(creditors.legalName)),
+  );
   return rows.map(toCreditor);
 }
 
 export async function getCreditor(db: Database, scope: Scope, id: number): Promise<Creditor> {
-  const [row] = await db.orm
-    .select()
-    .from(creditors)
-    .where(and(eq(creditors.orgId, scope.orgId), eq(creditors.id, id), visible(scope)));
+  const [row] = await withTenant(db, scope.orgId, (tx) =>
+    tx.orm
+      .select()
+      .from(creditors)
+      .where(and(eq(creditors.orgId, scope.orgId), eq(creditors.id, id), visible(scope))),
+  );
   if (!row) throw notFound(`creditor ${id}`);
   return toCreditor(row);
 }
@@ -80,10 +85,13 @@ export async function findCreditor(db: Database, scope: Scope, idOrCnpj: string)
   if (!parsed.ok || parsed.taxId.kind !== 'company') {
     throw badRequest(`"${idOrCnpj}" is neither a creditor id nor a valid CNPJ`);
   }
-  const [row] = await db.orm
-    .select()
-    .from(creditors)
-    .where(and(eq(creditors.orgId, scope.orgId), eq(creditors.cnpj, parsed.taxId.value), visible(scope)));
+  const cnpj = parsed.taxId.value;
+  const [row] = await withTenant(db, scope.orgId, (tx) =>
+    tx.orm
+      .select()
+      .from(creditors)
+      .where(and(eq(creditors.orgId, scope.orgId), eq(creditors.cnpj, cnpj), visible(scope))),
+  );
   if (!row) throw notFound(`creditor with CNPJ ${idOrCnpj}`);
   return toCreditor(row);
 }
@@ -97,20 +105,22 @@ export type NewCreditor = Omit<Creditor, 'id' | 'address' | 'monthlyFeeCents' | 
 export async function createCreditor(db: Database, scope: Scope, input: NewCreditor): Promise<Creditor> {
   const parsed = parseTaxId(input.cnpj);
   if (!parsed.ok || parsed.taxId.kind !== 'company') throw badRequest(`"${input.cnpj}" is not a valid CNPJ`);
-  const rows = await db.orm
-    .insert(creditors)
-    .values({
-      orgId: scope.orgId,
-      cnpj: parsed.taxId.value,
-      legalName: input.legalName,
-      tradeName: input.tradeName,
-      segment: input.segment,
-      ...input.address,
-      monthlyFeeCents: input.monthlyFeeCents ?? 0,
-      successFeeBasisPoints: input.successFeeBasisPoints ?? 0,
-    })
-    .onConflictDoNothing()
-    .returning();
+  const rows = await withTenant(db, scope.orgId, (tx) =>
+    tx.orm
+      .insert(creditors)
+      .values({
+        orgId: scope.orgId,
+        cnpj: parsed.taxId.value,
+        legalName: input.legalName,
+        tradeName: input.tradeName,
+        segment: input.segment,
+        ...input.address,
+        monthlyFeeCents: input.monthlyFeeCents ?? 0,
+        successFeeBasisPoints: input.successFeeBasisPoints ?? 0,
+      })
+      .onConflictDoNothing()
+      .returning(),
+  );
   const [row] = rows;
   if (!row) throw conflict(`a creditor with CNPJ ${input.cnpj} already exists`);
   return toCreditor(row);
@@ -119,7 +129,9 @@ export async function createCreditor(db: Database, scope: Scope, input: NewCredi
 /** Portfolio totals per creditor, as of today in the organization's time zone. */
 export async function creditorStats(db: Database, scope: Scope): Promise<Map<number, CreditorStats>> {
   const today = todayIn(scope.timeZone);
-  const rows = await db.query<{ creditorId: number } & CreditorStats>(
+  const rows = await tenantQuery<{ creditorId: number } & CreditorStats>(
+    db,
+    scope,
     `select creditor_id as "creditorId",
             count(distinct debtor_id)::int as debtors,
             count(*)::int as receivables,
@@ -144,7 +156,9 @@ export async function aging(
   asOf: string = todayIn(scope.timeZone),
 ): Promise<{ asOf: string; buckets: { bucket: AgingBucket; count: number; openCents: number }[] }> {
   await getCreditor(db, scope, creditorId);
-  const rows = await db.query<{ bucket: AgingBucket; count: number; openCents: number }>(
+  const rows = await tenantQuery<{ bucket: AgingBucket; count: number; openCents: number }>(
+    db,
+    scope,
     `select case
               when due_date >= $3::date then 'not_due'
               when $3::date - due_date <= 30 then '1-30'

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, ilike, inArray, or, type SQL } from 'drizzle-orm';
 import type { Scope } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
+import { tenantQuery, withTenant } from '../db/tenant.ts';
 import { notFound } from '../shared/problem.ts';
 import { type Address, addressOf } from './creditors.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -43,7 +44,9 @@ function toDebtor(row: DebtorRow, totals: { openCents: number; receivablesCount:
 
 async function totalsFor(db: Database, orgId: number, ids: number[]) {
   if (ids.length === 0) return new Map<number, { openCents: number; receivablesCount: number }>();
-  const rows = await db.query<{ debtorId: number; openCents: number; receivablesCount: number }>(
+  const rows = await tenantQuery<{ debtorId: number; openCents: number; receivablesCount: number }>(
+    db,
+    { orgId },
     `select debtor_id as "debtorId",
             coalesce(sum(open_cents) filter (where status in ('open','partially_paid')), 0)::bigint as "openCents",
             count(*)::int as "receivablesCount"
@@ -58,10 +61,12 @@ function visible(scope: Scope): SQL | undefined {
 }
 
 export async function getDebtor(db: Database, scope: Scope, id: number): Promise<Debtor> {
-  const [row] = await db.orm
-    .select()
-    .from(debtors)
-    .where(and(eq(debtors.orgId, scope.orgId), eq(debtors.id, id), visible(scope)));
+  const [row] = await withTenant(db, scope.orgId, (tx) =>
+    tx.orm
+      .select()
+      .from(debtors)
+      .where(and(eq(debtors.orgId, scope.orgId), eq(debtors.id, id), visible(scope))),
+  );
   if (!row) throw notFound(`debtor ${id}`);
   const totals = await totalsFor(db, scope.orgId, [id]);
   return toDebtor(row, totals.get(id) ?? { openCents: 0, receivablesCount: 0 });
@@ -86,12 +91,14 @@ export async function listDebtors(
     const [name, id] = decodeCursor<[string, number]>(filter.cursor, ['string', 'number']);
     conditions.push(or(gt(debtors.name, name), and(eq(debtors.name, name), gt(debtors.id, id))));
   }
-  const rows = await db.orm
-    .select()
-    .from(debtors)
-    .where(and(...conditions))
-    .orderBy(asc(debtors.name), asc(debtors.id))
-    .limit(limit + 1);
+  const rows = await withTenant(db, scope.orgId, (tx) =>
+    tx.orm
+      .select()
+      .from(debtors)
+      .where(and(...conditions))
+      .orderBy(asc(debtors.name), asc(debtors.id))
+      .limit(limit + 1),
+  );
   const page = rows.slice(0, limit);
   const totals = await totalsFor(
     db,

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
+import { withTenant } from '../db/tenant.ts';
 import { addDays, todayIn } from '../shared/dates.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { debtors, type ReceivableStatus, receivables } from './schema.ts';
@@ -83,33 +84,35 @@ export async function listReceivables(
       or(gt(receivables.dueDate, dueDate), and(eq(receivables.dueDate, dueDate), gt(receivables.id, id))),
     );
   }
-  const rows = await db.orm
-    .select({
-      id: receivables.id,
-      creditorId: receivables.creditorId,
-      debtorId: receivables.debtorId,
-      debtorName: debtors.name,
-      debtorDocument: debtors.document,
-      externalId: receivables.externalId,
-      documentNumber: receivables.documentNumber,
-      installmentNumber: receivables.installmentNumber,
-      installmentCount: receivables.installmentCount,
-      issueDate: receivables.issueDate,
-      dueDate: receivables.dueDate,
-      originalCents: receivables.originalCents,
-      openCents: receivables.openCents,
-      status: receivables.status,
-      nossoNumero: receivables.nossoNumero,
-      pixTxid: receivables.pixTxid,
-      daysPastDue:
-        sql<number>`case when ${receivables.status} in ('open','partially_paid') and ${receivables.dueDate} < ${today}::date
+  const rows = await withTenant(db, scope.orgId, (tx) =>
+    tx.orm
+      .select({
+        id: receivables.id,
+        creditorId: receivables.creditorId,
+        debtorId: receivables.debtorId,
+        debtorName: debtors.name,
+        debtorDocument: debtors.document,
+        externalId: receivables.externalId,
+        documentNumber: receivables.documentNumber,
+        installmentNumber: receivables.installmentNumber,
+        installmentCount: receivables.installmentCount,
+        issueDate: receivables.issueDate,
+        dueDate: receivables.dueDate,
+        originalCents: receivables.originalCents,
+        openCents: receivables.openCents,
+        status: receivables.status,
+        nossoNumero: receivables.nossoNumero,
+        pixTxid: receivables.pixTxid,
+        daysPastDue:
+          sql<number>`case when ${receivables.status} in ('open','partially_paid') and ${receivables.dueDate} < ${today}::date
         then (${today}::date - ${receivables.dueDate})::int else 0 end`.mapWith(Number),
-    })
-    .from(receivables)
-    .innerJoin(debtors, and(eq(debtors.orgId, receivables.orgId), eq(debtors.id, receivables.debtorId)))
-    .where(and(...conditions))
-    .orderBy(asc(receivables.dueDate), asc(receivables.id))
-    .limit(limit + 1);
+      })
+      .from(receivables)
+      .innerJoin(debtors, and(eq(debtors.orgId, receivables.orgId), eq(debtors.id, receivables.debtorId)))
+      .where(and(...conditions))
+      .orderBy(asc(receivables.dueDate), asc(receivables.id))
+      .limit(limit + 1),
+  );
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.dueDate, last.id]) : null };

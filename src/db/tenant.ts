@@ -1,0 +1,36 @@
+import type { Database, SqlExecutor } from './client.ts';
+
+/**
+ * Makes the current transaction tenant work: it runs as the role `regua_app` with the transaction-local
+ * setting `regua.org_id`, so PostgreSQL's row-level security policies show and accept only that
+ * organization's rows, even if a query forgets its `org_id` filter. Both settings end with the
+ * transaction: a pooled connection never carries a tenant to the next request.
+ */
+export async function enterTenant(tx: SqlExecutor, orgId: number): Promise<void> {
+  if (!Number.isSafeInteger(orgId) || orgId <= 0) throw new Error(`invalid organization id ${orgId}`);
+  await tx.query(`select set_config('regua.org_id', $1, true), set_config('role', 'regua_app', true)`, [
+    String(orgId),
+  ]);
+}
+
+/** Runs `work` in one transaction as tenant work of the organization (see enterTenant). */
+export function withTenant<T>(
+  db: Database,
+  orgId: number,
+  work: (tx: SqlExecutor) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await enterTenant(tx, orgId);
+    return work(tx);
+  });
+}
+
+/** One query as tenant work of the scope's organization. */
+export function tenantQuery<Row = Record<string, unknown>>(
+  db: Database,
+  scope: { orgId: number },
+  text: string,
+  params: unknown[] = [],
+): Promise<Row[]> {
+  return withTenant(db, scope.orgId, (tx) => tx.query<Row>(text, params));
+}
