@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { requireScope, SESSION_COOKIE } from '../http/auth.ts';
 import { Problem as ProblemSchema, Role, Session } from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
-import { forbidden, notFound, Problem } from '../shared/problem.ts';
+import { notFound, Problem } from '../shared/problem.ts';
 import { createApiKey, login, logout, revokeApiKey, switchOrganization } from './accounts.ts';
 import type { Role as RoleName } from './schema.ts';
 
@@ -39,7 +39,10 @@ export function publicAccessRoutes(app: App, { db, config }: AppContext) {
 export function accessRoutes(app: App, { db }: AppContext) {
   app.get(
     '/api/v1/session',
-    { schema: { tags: ['session'], summary: 'The current session', response: { 200: Session } } },
+    {
+      config: { permission: 'session' },
+      schema: { tags: ['session'], summary: 'The current session', response: { 200: Session } },
+    },
     async (request) => {
       if (!request.session)
         throw new Problem(400, 'No session', 'this request is authenticated by an API key, not a session');
@@ -50,6 +53,7 @@ export function accessRoutes(app: App, { db }: AppContext) {
   app.put(
     '/api/v1/session/organization',
     {
+      config: { permission: 'session' },
       schema: {
         tags: ['session'],
         summary: 'Switch the organization the session works in',
@@ -67,7 +71,10 @@ export function accessRoutes(app: App, { db }: AppContext) {
 
   app.delete(
     '/api/v1/session',
-    { schema: { tags: ['session'], summary: 'Log out' } },
+    {
+      config: { permission: 'session' },
+      schema: { tags: ['session'], summary: 'Log out' },
+    },
     async (request, reply) => {
       if (request.session) await logout(db, request.session.sessionId);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -78,6 +85,7 @@ export function accessRoutes(app: App, { db }: AppContext) {
   app.post(
     '/api/v1/api-keys',
     {
+      config: { permission: 'api_keys:manage' },
       schema: {
         tags: ['api keys'],
         summary: 'Create an API key for an integration (admins only); the key is shown once',
@@ -91,7 +99,6 @@ export function accessRoutes(app: App, { db }: AppContext) {
     },
     async (request, reply) => {
       const scope = requireScope(request);
-      if (scope.role !== 'admin') throw forbidden('only admins create API keys');
       const { name, role, creditorIds } = request.body;
       const created = await createApiKey(db, {
         orgId: scope.orgId,
@@ -106,6 +113,7 @@ export function accessRoutes(app: App, { db }: AppContext) {
   app.delete(
     '/api/v1/api-keys/:id',
     {
+      config: { permission: 'api_keys:manage' },
       schema: {
         tags: ['api keys'],
         summary: 'Revoke an API key',
@@ -114,7 +122,6 @@ export function accessRoutes(app: App, { db }: AppContext) {
     },
     async (request, reply) => {
       const scope = requireScope(request);
-      if (scope.role !== 'admin') throw forbidden('only admins revoke API keys');
       if (!(await revokeApiKey(db, scope.orgId, request.params.id)))
         throw notFound(`API key ${request.params.id}`);
       return reply.code(204).send();

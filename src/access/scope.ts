@@ -1,4 +1,3 @@
-import { forbidden } from '../shared/problem.ts';
 import type { Role } from './schema.ts';
 
 /**
@@ -31,11 +30,4 @@ export function scopeFor(args: {
 
 export function canSeeCreditor(scope: Scope, creditorId: number): boolean {
   return scope.creditorIds === null || scope.creditorIds.includes(creditorId);
-}
-
-const WRITERS: ReadonlySet<Role> = new Set(['admin', 'manager']);
-
-/** Importing and editing the portfolio is for admins and managers. */
-export function requireWriter(scope: Scope): void {
-  if (!WRITERS.has(scope.role)) throw forbidden(`the ${scope.role} role cannot change the portfolio`);
 }

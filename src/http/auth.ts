@@ -6,6 +6,7 @@ import {
   authenticateSession,
   findOrganizationBySlug,
 } from '../access/accounts.ts';
+import { can, type Permission } from '../access/permissions.ts';
 import { type Scope, scopeFor } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
 import { Problem } from '../shared/problem.ts';
@@ -16,6 +17,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     scope: Scope | null;
     session: AuthenticatedSession | null;
+  }
+  interface FastifyContextConfig {
+    /** What the route requires; every authenticated route declares one (see src/access/permissions.ts). */
+    permission?: Permission;
   }
 }
 
@@ -73,6 +78,22 @@ export function authenticator(db: Database, localToken: string | null) {
     request.session = session;
     request.scope = session.scope;
   };
+}
+
+/**
+ * Enforces the permission matrix for every authenticated route, in one place. A route that declares no
+ * permission is refused (fails closed), so a new route cannot be left open by mistake.
+ */
+export async function authorize(request: FastifyRequest): Promise<void> {
+  const permission = request.routeOptions.config.permission;
+  if (!permission) {
+    request.log.error({ url: request.routeOptions.url }, 'route declares no permission');
+    throw new Problem(500, 'Internal server error', 'this route declares no permission and is refused');
+  }
+  const scope = requireScope(request);
+  if (!can(scope.role, permission)) {
+    throw new Problem(403, 'Forbidden', `the ${scope.role} role does not have the ${permission} permission`);
+  }
 }
 
 export function requireScope(request: FastifyRequest): Scope {

@@ -6,12 +6,12 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, LogController } from 'fastify';
 import { accessRoutes, publicAccessRoutes } from '../access/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { portfolioRoutes } from '../portfolio/routes.ts';
 import { Problem } from '../shared/problem.ts';
-import { authenticator } from './auth.ts';
+import { authenticator, authorize } from './auth.ts';
 import type { App, AppContext } from './types.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
@@ -39,7 +39,7 @@ export async function buildServer(
         : { level: context.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     trustProxy: false,
     // Each request is not worth a log line; failures are logged by the error handler.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as App;
@@ -116,6 +116,7 @@ export async function buildServer(
   await app.register(async (api) => {
     const typed = api as unknown as App;
     typed.addHook('onRequest', authenticator(context.db, context.localToken ?? null));
+    typed.addHook('onRequest', authorize);
     accessRoutes(typed, context);
     portfolioRoutes(typed, context);
     importRoutes(typed, context);

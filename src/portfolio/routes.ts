@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { requireWriter } from '../access/scope.ts';
 import { requireScope } from '../http/auth.ts';
 import { Aging, Creditor, Debtor, IdParams, NewCreditor, Page, Receivable } from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
@@ -23,6 +22,7 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
   app.get(
     '/api/v1/creditors',
     {
+      config: { permission: 'portfolio:read' },
       schema: {
         tags: ['portfolio'],
         summary: 'Creditors (client companies) with portfolio totals',
@@ -44,6 +44,7 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
   app.post(
     '/api/v1/creditors',
     {
+      config: { permission: 'portfolio:write' },
       schema: {
         tags: ['portfolio'],
         summary: 'Add a creditor',
@@ -53,7 +54,6 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
     },
     async (request, reply) => {
       const scope = requireScope(request);
-      requireWriter(scope);
       const { tradeName, segment, ...rest } = request.body;
       return reply.code(201).send(
         await createCreditor(db, scope, {
@@ -68,6 +68,7 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
   app.get(
     '/api/v1/creditors/:id',
     {
+      config: { permission: 'portfolio:read' },
       schema: { tags: ['portfolio'], summary: 'One creditor', params: IdParams, response: { 200: Creditor } },
     },
     async (request) => {
@@ -81,6 +82,7 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
   app.get(
     '/api/v1/creditors/:id/aging',
     {
+      config: { permission: 'portfolio:read' },
       schema: {
         tags: ['portfolio'],
         summary: 'Open balance by days past due (aging)',
@@ -98,6 +100,7 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
   app.get(
     '/api/v1/debtors',
     {
+      config: { permission: 'portfolio:read' },
       schema: {
         tags: ['portfolio'],
         summary: 'Debtors, by name, with cursor pagination',
@@ -116,6 +119,7 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
   app.get(
     '/api/v1/debtors/:id',
     {
+      config: { permission: 'portfolio:read' },
       schema: {
         tags: ['portfolio'],
         summary: 'One debtor with contacts and totals',
@@ -129,6 +133,7 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
   app.get(
     '/api/v1/receivables',
     {
+      config: { permission: 'portfolio:read' },
       schema: {
         tags: ['portfolio'],
         summary: 'Receivables (títulos) in due-date order, filtered, with cursor pagination',

@@ -1,0 +1,28 @@
+import type { Role } from './schema.ts';
+
+/** What a request may do. Every authenticated route declares exactly one (route `config.permission`). */
+export const PERMISSIONS = [
+  'session',
+  'portfolio:read',
+  'portfolio:write',
+  'imports:read',
+  'imports:write',
+  'api_keys:manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * The permission matrix (docs/SECURITY.md shows it; a test keeps the two equal). A client viewer's
+ * reads are further limited to its creditors by the Scope and by the data functions.
+ */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: ['session', 'portfolio:read', 'portfolio:write', 'imports:read', 'imports:write', 'api_keys:manage'],
+  manager: ['session', 'portfolio:read', 'portfolio:write', 'imports:read', 'imports:write'],
+  collector: ['session', 'portfolio:read', 'imports:read'],
+  client_viewer: ['session', 'portfolio:read', 'imports:read'],
+  auditor: ['session', 'portfolio:read', 'imports:read'],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}

@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember } from '../../src/access/accounts.ts';
+import { can, PERMISSIONS, type Permission, ROLE_PERMISSIONS } from '../../src/access/permissions.ts';
+import { ROLES, type Role } from '../../src/access/schema.ts';
+import { loginAs, startTestApp } from '../support/app.ts';
+import { PASSWORD } from '../support/seed.ts';
+
+/** The permission each operation must require; every operation of the OpenAPI document must be here. */
+const EXPECTED: Record<string, Permission | 'public'> = {
+  'POST /api/v1/session': 'public',
+  'GET /api/v1/session': 'session',
+  'PUT /api/v1/session/organization': 'session',
+  'DELETE /api/v1/session': 'session',
+  'POST /api/v1/api-keys': 'api_keys:manage',
+  'DELETE /api/v1/api-keys/{id}': 'api_keys:manage',
+  'GET /api/v1/creditors': 'portfolio:read',
+  'POST /api/v1/creditors': 'portfolio:write',
+  'GET /api/v1/creditors/{id}': 'portfolio:read',
+  'GET /api/v1/creditors/{id}/aging': 'portfolio:read',
+  'GET /api/v1/debtors': 'portfolio:read',
+  'GET /api/v1/debtors/{id}': 'portfolio:read',
+  'GET /api/v1/receivables': 'portfolio:read',
+  'POST /api/v1/imports': 'imports:write',
+  'POST /api/v1/imports/preview': 'imports:write',
+  'GET /api/v1/imports': 'imports:read',
+  'GET /api/v1/imports/{id}': 'imports:read',
+  'GET /api/v1/imports/{id}/errors': 'imports:read',
+};
+
+let app: Awaited<ReturnType<typeof startTestApp>>;
+const users = {} as Record<Role, string>;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  for (const role of ROLES) {
+    users[role] = `${role}@perm.test`;
+    await addMember(app.db, {
+      orgId: app.seeded.a.scope.orgId,
+      email: users[role],
+      name: role,
+      password: PASSWORD,
+      role,
+      creditorIds: role === 'client_viewer' ? [app.seeded.a.creditorId] : [],
+    });
+  }
+});
+afterAll(() => app.close());
+
+describe('permissions', () => {
+  it('every operation of the OpenAPI document allows or refuses each role as the matrix says', async () => {
+    const spec = (await (await fetch(`${app.url}/docs/json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual(Object.keys(EXPECTED).sort());
+    // Logging out ends the session used for the other calls: it goes last.
+    const logout = 'DELETE /api/v1/session';
+    const ordered = [...operations.filter((o) => o !== logout), logout];
+    const checked: string[] = [];
+    for (const role of ROLES) {
+      const call = await loginAs(app.url, users[role]);
+      for (const operation of ordered) {
+        const permission = EXPECTED[operation];
+        if (permission === 'public' || permission === undefined) continue;
+        const [method = 'GET', template = ''] = operation.split(' ');
+        const path = template.replace('{id}', String(app.seeded.a.creditorId));
+        const response = await call(path, {
+          method,
+          headers: method === 'GET' || method === 'DELETE' ? {} : { 'content-type': 'application/json' },
+          body: method === 'GET' || method === 'DELETE' ? undefined : '{}',
+        });
+        const allowed = can(role, permission);
+        expect(response.status === 403, `${role} ${operation} answered ${response.status}`).toBe(!allowed);
+        expect(response.status, `${role} ${operation}`).not.toBe(401);
+        checked.push(`${role} ${operation}`);
+      }
+    }
+    expect(checked).toHaveLength(ROLES.length * (operations.length - 1));
+  });
+
+  it('docs/SECURITY.md shows exactly the matrix the code enforces', () => {
+    const doc = readFileSync(new URL('../../docs/SECURITY.md', import.meta.url), 'utf8');
+    const header = doc.split('\n').find((line) => line.startsWith('| permission | admin'));
+    expect(
+      header
+        ?.split('|')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ).toEqual(['permission', ...ROLES]);
+    for (const permission of PERMISSIONS) {
+      const row = doc
+        .split('\n')
+        .find((line) => line.startsWith(`| ${permission} | `) && /\| (yes|no) \|/.test(line));
+      const cells = row
+        ?.split('|')
+        .map((c) => c.trim())
+        .filter(Boolean)
+        .slice(1);
+      expect(cells, permission).toEqual(
+        ROLES.map((role) => (ROLE_PERMISSIONS[role].includes(permission) ? 'yes' : 'no')),
+      );
+    }
+  });
+});
