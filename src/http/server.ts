@@ -12,6 +12,7 @@ import { importRoutes } from '../imports/routes.ts';
 import { portfolioRoutes } from '../portfolio/routes.ts';
 import { Problem } from '../shared/problem.ts';
 import { authenticator, authorize } from './auth.ts';
+import { loggerOptions } from './logging.ts';
 import type { App, AppContext } from './types.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
@@ -33,10 +34,7 @@ export async function buildServer(
   context: AppContext & { localToken?: string | null; logger?: boolean },
 ): Promise<App> {
   const app = Fastify({
-    logger:
-      context.logger === false
-        ? false
-        : { level: context.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: context.logger === false ? false : loggerOptions(context.config.logLevel),
     trustProxy: false,
     // Each request is not worth a log line; failures are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
