@@ -7,7 +7,7 @@ import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
 import { buildServer, WEB_ROOT } from './http/server.ts';
 import type { App } from './http/types.ts';
 import { importJobHandler } from './imports/jobs.ts';
-import { startWorker, type Worker } from './jobs/queue.ts';
+import { releaseOrphanedJobs, startWorker, type Worker } from './jobs/queue.ts';
 
 export type Running = { app: App; db: Database; url: string; stop(): Promise<void> };
 
@@ -40,6 +40,8 @@ export async function startRegua(
       wakeWorker: () => worker?.wake(),
     });
     if (config.runWorker) {
+      const orphans = await releaseOrphanedJobs(db);
+      if (orphans > 0) log(`Resuming ${orphans} background job(s) left by a stopped process.`);
       worker = startWorker(db, [importJobHandler(db)], {
         concurrency: 2,
         onError: (error) => app.log.error({ err: error }, 'background job failed'),

@@ -22,7 +22,8 @@ export class DataDirLocked extends Error {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this machine is still running. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

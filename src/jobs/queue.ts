@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Database } from '../db/client.ts';
+import { isAlive } from '../db/lock.ts';
 
 export type Job = {
   id: number;
@@ -137,6 +138,31 @@ export async function runAsJob<T>(
     );
     throw error;
   }
+}
+
+/**
+ * Frees the jobs held by dead processes of this host (a server killed mid-job) so they are taken over
+ * at once instead of when their lease ends. Jobs of other hosts wait for their lease as usual.
+ */
+export async function releaseOrphanedJobs(db: Database): Promise<number> {
+  const host = hostname();
+  const holders = await db.query<{ lockedBy: string }>(
+    `select distinct locked_by as "lockedBy" from jobs where status = 'running' and locked_by like $1`,
+    [`${host}:%`],
+  );
+  const dead = holders
+    .map((h) => h.lockedBy)
+    .filter((owner) => {
+      const pid = Number(owner.split(':')[1]);
+      return Number.isInteger(pid) && pid !== process.pid && !isAlive(pid);
+    });
+  if (dead.length === 0) return 0;
+  const released = await db.query(
+    `update jobs set locked_until = now() - interval '1 second'
+      where status = 'running' and locked_by = any($1::text[]) returning id`,
+    [dead],
+  );
+  return released.length;
 }
 
 export type Worker = { wake(): void; stop(): Promise<void>; readonly id: string };
