@@ -7,6 +7,7 @@ import { createApiKey, findOrganizationBySlug } from '../access/accounts.ts';
 import { ROLES, type Role } from '../access/schema.ts';
 import { type Scope, scopeFor } from '../access/scope.ts';
 import { type Config, loadConfig } from '../config.ts';
+import { backupEmbedded, restoreEmbedded } from '../db/backup.ts';
 import type { Database } from '../db/client.ts';
 import { DataDirLocked, readLock } from '../db/lock.ts';
 import { migrate } from '../db/migrate.ts';
@@ -34,6 +35,8 @@ Usage:
   regua import --org SLUG --creditor CNPJ_OR_ID FILE [--json] [--map field=Header,...] [--format csv|json]
   regua api-key create --org SLUG --name NAME [--role manager]
   regua migrate                            bring the database schema up to date
+  regua backup [FILE]                      back up the embedded database (stop the server first)
+  regua restore FILE [--force]             restore a backup into the embedded data directory
 
 Settings come from the environment (DATABASE_URL, REGUA_DATA_DIR, PORT, ...): see README.md.`;
 
@@ -306,6 +309,31 @@ async function main(argv: string[]) {
         console.log(`API key #${key.id} (shown once, keep it safe): ${key.key}`);
       });
     }
+    case 'backup': {
+      if (config.databaseUrl) {
+        throw new UsageError('with DATABASE_URL, back up PostgreSQL with pg_dump (see README.md)');
+      }
+      const file = rest[0] ?? `regua-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`;
+      const { bytes } = await backupEmbedded(config.dataDir, file);
+      console.log(`Backed up ${config.dataDir} to ${file} (${(bytes / 1048576).toFixed(1)} MB).`);
+      return;
+    }
+    case 'restore': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { force: { type: 'boolean', default: false } },
+      });
+      const file = positionals[0];
+      if (!file || !existsSync(file)) throw new UsageError('usage: regua restore FILE [--force]');
+      if (config.databaseUrl)
+        throw new UsageError('with DATABASE_URL, restore PostgreSQL with pg_restore or psql (see README.md)');
+      const { keptAside } = await restoreEmbedded(file, config.dataDir, { force: values.force });
+      console.log(
+        `Restored ${file} into ${config.dataDir}.${keptAside ? ` The previous database was kept in ${keptAside}.` : ''}`,
+      );
+      return;
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -317,8 +345,20 @@ async function main(argv: string[]) {
   }
 }
 
+/** Errors whose message is meant for the person at the terminal (no stack trace). */
+function isPlainError(error: unknown): error is Error {
+  return (
+    error instanceof Error && /there is no embedded database|already holds a database/.test(error.message)
+  );
+}
+
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof DataDirLocked || error instanceof Problem) {
+  if (
+    error instanceof UsageError ||
+    error instanceof DataDirLocked ||
+    error instanceof Problem ||
+    isPlainError(error)
+  ) {
     const hint =
       error instanceof DataDirLocked
         ? '\nStop it first, or set DATABASE_URL to use PostgreSQL, which many processes can share.'

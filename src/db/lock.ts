@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 /** Who holds an embedded data directory: the process and, for a server, where it listens. */
 export type LockOwner = {
@@ -32,9 +32,17 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The lock file sits beside the data directory, not in it, so a backup of the directory never carries
+ * a lock with it.
+ */
+export function lockPath(dataDir: string): string {
+  return `${resolve(dataDir)}.regua-lock`;
+}
+
 export function readLock(dataDir: string): LockOwner | null {
   try {
-    const owner = JSON.parse(readFileSync(join(resolve(dataDir), 'regua.lock'), 'utf8')) as LockOwner;
+    const owner = JSON.parse(readFileSync(lockPath(dataDir), 'utf8')) as LockOwner;
     return isAlive(owner.pid) ? owner : null;
   } catch {
     return null;
@@ -48,7 +56,7 @@ export function readLock(dataDir: string): LockOwner | null {
 export function lockDataDir(dataDir: string, owner: Omit<LockOwner, 'pid' | 'startedAt'>): () => void {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'regua.lock');
+  const path = lockPath(dir);
   const record: LockOwner = { ...owner, pid: process.pid, startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
