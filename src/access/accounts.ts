@@ -122,19 +122,66 @@ async function sessionFor(db: Database, userId: number, orgId: number, sessionId
   return { scope, view, sessionId };
 }
 
-/** Password login. Returns the cookie token (shown once) and the session, or null when refused. */
+/** Failed logins allowed before a pause: per e-mail (since its last success) and per client address. */
+export const LOGIN_LIMITS = { perEmail: 5, perAddress: 20, windowMinutes: 15 } as const;
+
+/** Too many failed logins: no password is checked until `retryAfterSeconds` have passed. */
+export class LoginThrottled extends Error {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super(`too many failed logins; try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s)`);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * Seconds until this e-mail and this address may try again, or 0. The answer is the same whether the
+ * e-mail belongs to a user or not, so the lockout reveals nothing about which accounts exist.
+ */
+async function loginPause(db: Database, email: string, address: string): Promise<number> {
+  const [row] = await db.query<{ seconds: number | null }>(
+    `with window_start as (select now() - make_interval(mins => $5) as t),
+     by_email as (
+       select at from login_attempts, window_start
+        where email = $1 and not succeeded and at > window_start.t
+          and at > coalesce((select max(at) from login_attempts where email = $1 and succeeded), '-infinity')
+        order by at desc offset $3 - 1 limit 1),
+     by_address as (
+       select at from login_attempts, window_start
+        where ip = $2 and not succeeded and at > window_start.t
+        order by at desc offset $4 - 1 limit 1)
+     select ceil(extract(epoch from greatest(
+              (select at from by_email), (select at from by_address)) + make_interval(mins => $5) - now()))::int as seconds`,
+    [email, address, LOGIN_LIMITS.perEmail, LOGIN_LIMITS.perAddress, LOGIN_LIMITS.windowMinutes],
+  );
+  return Math.max(0, row?.seconds ?? 0);
+}
+
+/**
+ * Password login. Returns the cookie token (shown once) and the session, or null when refused; throws
+ * LoginThrottled after too many failures (the password is then not even checked).
+ */
 export async function login(
   db: Database,
-  email: string,
+  emailInput: string,
   password: string,
   lifetimeDays: number,
+  address = 'unknown',
 ): Promise<{ token: string; session: AuthenticatedSession } | null> {
+  const email = emailInput.trim().toLowerCase();
+  const pause = await loginPause(db, email, address);
+  if (pause > 0) throw new LoginThrottled(pause);
   const [user] = await db.query<{ id: number; passwordHash: string }>(
     'select id, password_hash as "passwordHash" from users where email = $1 and disabled_at is null',
-    [email.trim().toLowerCase()],
+    [email],
   );
   // Verify against a fixed hash when the user is unknown, so timing does not reveal which emails exist.
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  await db.query('insert into login_attempts (email, ip, succeeded) values ($1, $2, $3)', [
+    email,
+    address,
+    Boolean(user && ok),
+  ]);
   if (!user || !ok) return null;
   const memberships = await membershipsOf(db, user.id);
   const first = memberships[0];

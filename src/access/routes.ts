@@ -3,7 +3,7 @@ import { requireScope, SESSION_COOKIE } from '../http/auth.ts';
 import { Problem as ProblemSchema, Role, Session } from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
 import { notFound, Problem } from '../shared/problem.ts';
-import { createApiKey, login, logout, revokeApiKey, switchOrganization } from './accounts.ts';
+import { createApiKey, LoginThrottled, login, logout, revokeApiKey, switchOrganization } from './accounts.ts';
 import type { Role as RoleName } from './schema.ts';
 
 /** Login is public; it lives outside the authenticated routes. */
@@ -18,11 +18,18 @@ export function publicAccessRoutes(app: App, { db, config }: AppContext) {
           email: Type.String({ maxLength: 254 }),
           password: Type.String({ maxLength: 1024 }),
         }),
-        response: { 200: Session, 401: ProblemSchema },
+        response: { 200: Session, 401: ProblemSchema, 429: ProblemSchema },
       },
     },
     async (request, reply) => {
-      const result = await login(db, request.body.email, request.body.password, config.sessionDays);
+      let result: Awaited<ReturnType<typeof login>>;
+      try {
+        result = await login(db, request.body.email, request.body.password, config.sessionDays, request.ip);
+      } catch (error) {
+        if (!(error instanceof LoginThrottled)) throw error;
+        reply.header('retry-after', String(error.retryAfterSeconds));
+        throw new Problem(429, 'Too many requests', error.message);
+      }
       if (!result) throw new Problem(401, 'Unauthorized', 'wrong e-mail or password');
       reply.setCookie(SESSION_COOKIE, result.token, {
         path: '/',

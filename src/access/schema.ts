@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 /** The BPO firm or in-house finance team: the tenant. */
 export const organizations = pgTable('organizations', {
@@ -85,4 +95,17 @@ export const apiKeys = pgTable(
     uniqueIndex('api_keys_hash_idx').on(t.keyHash),
     check('api_keys_role_check', sql`${t.role} in ('admin','manager','collector','client_viewer','auditor')`),
   ],
+);
+
+/** Every password login attempt, for throttling and lockout (kept 30 days; not tenant data). */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    email: text('email').notNull(),
+    ip: text('ip').notNull(),
+    succeeded: boolean('succeeded').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('login_attempts_email_idx').on(t.email, t.at), index('login_attempts_ip_idx').on(t.ip, t.at)],
 );
