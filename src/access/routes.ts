@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { requireScope, SESSION_COOKIE } from '../http/auth.ts';
+import { CSRF_COOKIE, csrfTokenFor, requireScope, SESSION_COOKIE } from '../http/auth.ts';
 import { Problem as ProblemSchema, Role, Session } from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
 import { notFound, Problem } from '../shared/problem.ts';
@@ -31,12 +31,17 @@ export function publicAccessRoutes(app: App, { db, config }: AppContext) {
         throw new Problem(429, 'Too many requests', error.message);
       }
       if (!result) throw new Problem(401, 'Unauthorized', 'wrong e-mail or password');
-      reply.setCookie(SESSION_COOKIE, result.token, {
+      const cookie = {
         path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
         secure: config.publicUrl.startsWith('https:'),
         maxAge: config.sessionDays * 86_400,
+      };
+      reply.setCookie(SESSION_COOKIE, result.token, { ...cookie, httpOnly: true, sameSite: 'lax' });
+      // Readable by Régua's own pages, which send it back as X-CSRF-Token.
+      reply.setCookie(CSRF_COOKIE, csrfTokenFor(result.token), {
+        ...cookie,
+        httpOnly: false,
+        sameSite: 'strict',
       });
       return result.session.view;
     },
@@ -85,6 +90,7 @@ export function accessRoutes(app: App, { db }: AppContext) {
     async (request, reply) => {
       if (request.session) await logout(db, request.session.sessionId);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.clearCookie(CSRF_COOKIE, { path: '/' });
       return reply.code(204).send();
     },
   );

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   type AuthenticatedSession,
@@ -12,6 +12,16 @@ import type { Database } from '../db/client.ts';
 import { Problem } from '../shared/problem.ts';
 
 export const SESSION_COOKIE = 'regua_session';
+export const CSRF_COOKIE = 'regua_csrf';
+
+/**
+ * The CSRF token of a session: derived from the session token, so nothing extra is stored and a site
+ * that cannot read the (HttpOnly) session cookie cannot compute it. The web sends it back in the
+ * X-CSRF-Token header on every write.
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHash('sha256').update(`csrf:${sessionToken}`).digest('base64url');
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -69,10 +79,18 @@ export function authenticator(db: Database, localToken: string | null) {
     const session = cookie ? await authenticateSession(db, cookie) : null;
     if (!session)
       throw new Problem(401, 'Unauthorized', 'log in, or send an API key as "Authorization: Bearer <key>"');
-    if (UNSAFE.has(request.method)) {
+    if (UNSAFE.has(request.method) && cookie) {
       const origin = request.headers.origin;
       if (origin !== undefined && new URL(origin).host !== request.headers.host) {
         throw new Problem(403, 'Forbidden', 'cross-site requests cannot use the session cookie');
+      }
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !sameToken(sent, csrfTokenFor(cookie))) {
+        throw new Problem(
+          403,
+          'Forbidden',
+          'a write with the session cookie needs the X-CSRF-Token header (reload the page)',
+        );
       }
     }
     request.session = session;

@@ -351,5 +351,15 @@ describe('HTTP API', () => {
       body: JSON.stringify({ cnpj: '11222333000181', legalName: 'x' }),
     });
     expect(crossSite.status).toBe(403);
+    const noToken = await post('/api/v1/creditors', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': '' },
+      body: JSON.stringify({ cnpj: '11222333000181', legalName: 'x' }),
+    });
+    expect(noToken.status).toBe(403);
+    expect(await noToken.json()).toMatchObject({ detail: expect.stringMatching(/X-CSRF-Token/) });
+    const forged = await post('/api/v1/session', { method: 'DELETE', headers: { 'x-csrf-token': 'forged' } });
+    expect(forged.status).toBe(403);
+    expect((await post('/api/v1/creditors')).status).toBe(200);
   });
 });

@@ -72,13 +72,15 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
-async function login(url: string): Promise<string> {
+async function login(url: string): Promise<Record<string, string>> {
   const response = await fetch(`${url}/api/v1/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'manager@alfa.test', password: PASSWORD }),
   });
-  return (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0] ?? '');
+  const csrf = cookies.find((c) => c.startsWith('regua_csrf='))?.slice('regua_csrf='.length) ?? '';
+  return { cookie: cookies.join('; '), 'x-csrf-token': decodeURIComponent(csrf) };
 }
 
 type Progress = {
@@ -95,10 +97,10 @@ describe('a server killed during an import', () => {
     for (let i = 0; i < ROWS; i++)
       lines.push(`K-${i};390.533.447-05;Crash Test;10/05/2026;${(i % 900) + 1},00`);
     const first = await startServer();
-    let cookie = await login(first.url);
+    let auth = await login(first.url);
     const upload = await fetch(`${first.url}/api/v1/imports?creditorId=${creditorId}`, {
       method: 'POST',
-      headers: { cookie, 'content-type': 'text/csv' },
+      headers: { ...auth, 'content-type': 'text/csv' },
       body: `${lines.join('\n')}\n`,
     });
     expect(upload.status).toBe(202);
@@ -107,7 +109,7 @@ describe('a server killed during an import', () => {
     // Kill it once some batches have committed and the rest have not.
     let seen: Progress | null = null;
     for (let i = 0; i < 1_200; i++) {
-      const response = await fetch(`${first.url}/api/v1/imports/${id}`, { headers: { cookie } });
+      const response = await fetch(`${first.url}/api/v1/imports/${id}`, { headers: auth });
       seen = (await response.json()) as Progress;
       if (seen.processedRows > 0) break;
       await new Promise((r) => setTimeout(r, 25));
@@ -119,12 +121,12 @@ describe('a server killed during an import', () => {
     expect(seen?.processedRows).toBeLessThan(ROWS);
 
     const second = await startServer();
-    cookie = await login(second.url);
+    auth = await login(second.url);
     let done: Progress | null = null;
     for (let i = 0; i < 1_200 && done?.status !== 'completed'; i++) {
       await new Promise((r) => setTimeout(r, 100));
       done = (await (
-        await fetch(`${second.url}/api/v1/imports/${id}`, { headers: { cookie } })
+        await fetch(`${second.url}/api/v1/imports/${id}`, { headers: auth })
       ).json()) as Progress;
     }
     expect(done).toMatchObject({
@@ -135,7 +137,7 @@ describe('a server killed during an import', () => {
       rejected: 0,
     });
     const page = await fetch(`${second.url}/api/v1/receivables?creditorId=${creditorId}&q=K-39999`, {
-      headers: { cookie },
+      headers: auth,
     });
     expect(((await page.json()) as { items: unknown[] }).items).toHaveLength(1);
     second.child.kill('SIGTERM');

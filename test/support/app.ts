@@ -44,7 +44,16 @@ export async function loginAs(url: string, email: string, password = PASSWORD) {
     body: JSON.stringify({ email, password }),
   });
   if (!response.ok) throw new Error(`login as ${email} failed: ${response.status}`);
-  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0] ?? '');
+  const cookie = cookies.join('; ');
+  const csrf = cookies.find((c) => c.startsWith('regua_csrf='))?.slice('regua_csrf='.length) ?? '';
   return (path: string, init: RequestInit = {}) =>
-    fetch(`${url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
+    fetch(`${url}${path}`, {
+      ...init,
+      headers: {
+        'x-csrf-token': decodeURIComponent(csrf),
+        ...(init.headers as Record<string, string>),
+        cookie,
+      },
+    });
 }

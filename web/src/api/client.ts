@@ -71,6 +71,12 @@ export function buildUrl(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
+/** The CSRF token the server sets at login (cookie `regua_csrf`), sent back on every write. */
+export function csrfToken(): string | null {
+  const match = /(?:^|;\s*)regua_csrf=([^;]+)/.exec(document.cookie);
+  return match?.[1] ? decodeURIComponent(match[1]) : null;
+}
+
 export async function apiFetch<T>(
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
@@ -78,6 +84,8 @@ export async function apiFetch<T>(
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   const init: RequestInit = { method, credentials: 'same-origin', headers };
+  const csrf = method === 'GET' ? null : csrfToken();
+  if (csrf) headers['x-csrf-token'] = csrf;
   if (options.blob !== undefined) {
     // Raw body (e.g. the start of a CSV file), sent with the blob's own content type.
     headers['content-type'] = options.blob.type || 'application/octet-stream';
@@ -127,6 +135,8 @@ export function uploadFile<T>(
     xhr.open('POST', url);
     xhr.withCredentials = false; // same-origin: cookies are sent anyway.
     xhr.setRequestHeader('accept', 'application/json, application/problem+json');
+    const csrf = csrfToken();
+    if (csrf) xhr.setRequestHeader('x-csrf-token', csrf);
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
     };
