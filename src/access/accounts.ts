@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Database } from '../db/client.ts';
+import { appendAudit } from '../audit/log.ts';
+import type { Database, SqlExecutor } from '../db/client.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { Role } from './schema.ts';
 import { type Scope, scopeFor } from './scope.ts';
@@ -56,7 +57,15 @@ export async function deleteOrganization(db: Database, orgId: number): Promise<v
 /** Creates the user if its email is new, and gives it a role in the organization. */
 export async function addMember(
   db: Database,
-  input: { orgId: number; email: string; name: string; password: string; role: Role; creditorIds?: number[] },
+  input: {
+    orgId: number;
+    email: string;
+    name: string;
+    password: string;
+    role: Role;
+    creditorIds?: number[];
+    actor?: string;
+  },
 ): Promise<number> {
   const email = input.email.trim().toLowerCase();
   let [user] = await db.query<{ id: number }>('select id from users where email = $1', [email]);
@@ -67,12 +76,23 @@ export async function addMember(
     );
   }
   if (!user) throw new Error('user insert returned nothing');
-  await db.query(
-    `insert into memberships (org_id, user_id, role, creditor_ids) values ($1, $2, $3, $4)
-     on conflict (org_id, user_id) do update set role = excluded.role, creditor_ids = excluded.creditor_ids`,
-    [input.orgId, user.id, input.role, input.creditorIds ?? []],
-  );
-  return user.id;
+  const userId = user.id;
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `insert into memberships (org_id, user_id, role, creditor_ids) values ($1, $2, $3, $4)
+       on conflict (org_id, user_id) do update set role = excluded.role, creditor_ids = excluded.creditor_ids`,
+      [input.orgId, userId, input.role, input.creditorIds ?? []],
+    );
+    await appendAudit(tx, {
+      orgId: input.orgId,
+      actor: input.actor ?? 'system',
+      action: 'membership.granted',
+      entity: 'user',
+      entityId: userId,
+      after: { email, role: input.role, creditorIds: input.creditorIds ?? [] },
+    });
+  });
+  return userId;
 }
 
 export type SessionView = {
@@ -229,10 +249,34 @@ export async function logout(db: Database, sessionId: string): Promise<void> {
 /** Creates an API key; the secret is returned once and only its SHA-256 is stored. */
 export async function createApiKey(
   db: Database,
-  input: { orgId: number; name: string; role: Role; creditorIds?: number[] },
+  input: { orgId: number; name: string; role: Role; creditorIds?: number[]; actor?: string },
 ): Promise<{ id: number; key: string }> {
   const secret = randomBytes(24).toString('base64url');
   const key = `rg_${secret}`;
+  return db.transaction(async (tx) => {
+    const created = await insertApiKey(tx, input, key);
+    await appendAudit(tx, {
+      orgId: input.orgId,
+      actor: input.actor ?? 'system',
+      action: 'api_key.created',
+      entity: 'api_key',
+      entityId: created.id,
+      after: {
+        name: input.name,
+        role: input.role,
+        creditorIds: input.creditorIds ?? [],
+        prefix: key.slice(0, 7),
+      },
+    });
+    return created;
+  });
+}
+
+async function insertApiKey(
+  db: Pick<SqlExecutor, 'query'>,
+  input: { orgId: number; name: string; role: Role; creditorIds?: number[] },
+  key: string,
+): Promise<{ id: number; key: string }> {
   const [row] = await db.query<{ id: number }>(
     `insert into api_keys (org_id, name, prefix, key_hash, role, creditor_ids) values ($1, $2, $3, $4, $5, $6)
      returning id`,
@@ -266,7 +310,21 @@ export async function authenticateApiKey(db: Database, key: string): Promise<Sco
   });
 }
 
-export async function revokeApiKey(db: Database, orgId: number, id: number): Promise<boolean> {
+export async function revokeApiKey(
+  db: Database,
+  orgId: number,
+  id: number,
+  actor = 'system',
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const revoked = await revokeApiKeyRow(tx, orgId, id);
+    if (revoked)
+      await appendAudit(tx, { orgId, actor, action: 'api_key.revoked', entity: 'api_key', entityId: id });
+    return revoked;
+  });
+}
+
+async function revokeApiKeyRow(db: Pick<SqlExecutor, 'query'>, orgId: number, id: number): Promise<boolean> {
   const rows = await db.query(
     'update api_keys set revoked_at = now() where org_id = $1 and id = $2 and revoked_at is null returning id',
     [orgId, id],

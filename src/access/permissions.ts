@@ -8,6 +8,7 @@ export const PERMISSIONS = [
   'imports:read',
   'imports:write',
   'api_keys:manage',
+  'audit:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -16,11 +17,19 @@ export type Permission = (typeof PERMISSIONS)[number];
  * reads are further limited to its creditors by the Scope and by the data functions.
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['session', 'portfolio:read', 'portfolio:write', 'imports:read', 'imports:write', 'api_keys:manage'],
+  admin: [
+    'session',
+    'portfolio:read',
+    'portfolio:write',
+    'imports:read',
+    'imports:write',
+    'api_keys:manage',
+    'audit:read',
+  ],
   manager: ['session', 'portfolio:read', 'portfolio:write', 'imports:read', 'imports:write'],
   collector: ['session', 'portfolio:read', 'imports:read'],
   client_viewer: ['session', 'portfolio:read', 'imports:read'],
-  auditor: ['session', 'portfolio:read', 'imports:read'],
+  auditor: ['session', 'portfolio:read', 'imports:read', 'audit:read'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -135,8 +135,9 @@ export function accessRoutes(app: App, { db }: AppContext) {
     },
     async (request, reply) => {
       const scope = requireScope(request);
-      if (!(await revokeApiKey(db, scope.orgId, request.params.id)))
+      if (!(await revokeApiKey(db, scope.orgId, request.params.id, scope.actor))) {
         throw notFound(`API key ${request.params.id}`);
+      }
       return reply.code(204).send();
     },
   );

@@ -10,6 +10,8 @@ export type Scope = {
   creditorIds: number[] | null;
   userId: number | null;
   timeZone: string;
+  /** Who acts, as written in the audit trail: `user:12`, `api_key:3`, `cli` or `system`. */
+  actor: string;
 };
 
 export function scopeFor(args: {
@@ -18,6 +20,7 @@ export function scopeFor(args: {
   creditorIds: number[];
   userId: number | null;
   timeZone: string;
+  actor?: string;
 }): Scope {
   return {
     orgId: args.orgId,
@@ -25,6 +28,7 @@ export function scopeFor(args: {
     creditorIds: args.role === 'client_viewer' ? args.creditorIds : null,
     userId: args.userId,
     timeZone: args.timeZone,
+    actor: args.actor ?? (args.userId === null ? 'system' : `user:${args.userId}`),
   };
 }
 

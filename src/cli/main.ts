@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { createApiKey, findOrganizationBySlug } from '../access/accounts.ts';
 import { ROLES, type Role } from '../access/schema.ts';
 import { type Scope, scopeFor } from '../access/scope.ts';
+import { verifyAudit } from '../audit/log.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { backupEmbedded, restoreEmbedded } from '../db/backup.ts';
 import type { Database } from '../db/client.ts';
@@ -35,6 +36,7 @@ Usage:
   regua import --org SLUG --creditor CNPJ_OR_ID FILE [--json] [--map field=Header,...] [--format csv|json]
   regua api-key create --org SLUG --name NAME [--role manager]
   regua migrate                            bring the database schema up to date
+  regua audit verify [--org SLUG]          check every organization's audit trail for tampering
   regua backup [FILE]                      back up the embedded database (stop the server first)
   regua restore FILE [--force]             restore a backup into the embedded data directory
 
@@ -307,6 +309,31 @@ async function main(argv: string[]) {
           role: values.role as Role,
         });
         console.log(`API key #${key.id} (shown once, keep it safe): ${key.key}`);
+      });
+    }
+    case 'audit': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { org: { type: 'string' } },
+      });
+      if (positionals[0] !== 'verify') throw new UsageError('usage: regua audit verify [--org SLUG]');
+      return withDatabase(config, async (db) => {
+        const orgs = values.org
+          ? [await orgScope(db, values.org)].map((s) => ({ id: s.orgId, slug: values.org as string }))
+          : await db.query<{ id: number; slug: string }>('select id, slug from organizations order by id');
+        let broken = 0;
+        for (const org of orgs) {
+          const result = await verifyAudit(db, org.id);
+          if (result.problems.length === 0) {
+            console.log(`${org.slug}: ${result.entries} entries, chain intact.`);
+            continue;
+          }
+          broken++;
+          console.log(`${org.slug}: ${result.entries} entries, ${result.problems.length} problem(s):`);
+          for (const p of result.problems) console.log(`  entry ${p.seq}: ${p.reason}`);
+        }
+        if (broken > 0) process.exitCode = 1;
       });
     }
     case 'backup': {

@@ -1,4 +1,5 @@
 export * from '../access/schema.ts';
+export * from '../audit/schema.ts';
 export * from '../imports/schema.ts';
 export * from '../jobs/schema.ts';
 export * from '../portfolio/schema.ts';

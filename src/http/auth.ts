@@ -67,6 +67,7 @@ export function authenticator(db: Database, localToken: string | null) {
           creditorIds: [],
           userId: null,
           timeZone: org.timeZone,
+          actor: 'cli',
         });
         return;
       }

@@ -8,6 +8,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, LogController } from 'fastify';
 import { accessRoutes, publicAccessRoutes } from '../access/routes.ts';
+import { auditRoutes } from '../audit/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { portfolioRoutes } from '../portfolio/routes.ts';
 import { Problem } from '../shared/problem.ts';
@@ -118,6 +119,7 @@ export async function buildServer(
     accessRoutes(typed, context);
     portfolioRoutes(typed, context);
     importRoutes(typed, context);
+    auditRoutes(typed, context);
   });
 
   const hasWeb = existsSync(`${WEB_ROOT}index.html`);

@@ -1,6 +1,7 @@
 import type { Scope } from '../access/scope.ts';
+import { appendAudit, importChangesDigest } from '../audit/log.ts';
 import type { Database, SqlExecutor } from '../db/client.ts';
-import { enterTenant, tenantQuery } from '../db/tenant.ts';
+import { enterTenant, tenantQuery, withTenant } from '../db/tenant.ts';
 import { centsToDecimal } from '../shared/money.ts';
 import { notFound } from '../shared/problem.ts';
 import { type ColumnMap, FIELD_NAMES, type Field, HeaderError, matchColumns } from './columns.ts';
@@ -515,24 +516,49 @@ export async function runImport(
     });
   } catch (error) {
     if (error instanceof ImportFileError) {
-      await tenantQuery(
-        db,
-        scope,
-        `update imports set status = 'failed', error_message = $3, error_code = $4, error_details = $5, finished_at = now(),
-                processed_bytes = $6
-          where org_id = $1 and id = $2`,
-        [scope.orgId, importId, error.message, error.code, JSON.stringify(error.details), bytes.bytes],
-      );
+      await withTenant(db, scope.orgId, async (tx) => {
+        await tx.query(
+          `update imports set status = 'failed', error_message = $3, error_code = $4, error_details = $5, finished_at = now(),
+                  processed_bytes = $6
+            where org_id = $1 and id = $2`,
+          [scope.orgId, importId, error.message, error.code, JSON.stringify(error.details), bytes.bytes],
+        );
+        await appendAudit(tx, {
+          orgId: scope.orgId,
+          actor: scope.actor,
+          action: 'import.failed',
+          entity: 'import',
+          entityId: importId,
+          after: { creditorId: record.creditorId, filename: record.filename, errorCode: error.code },
+        });
+      });
       return getImport(db, scope, importId);
     }
     throw error;
   }
-  await tenantQuery(
-    db,
-    scope,
-    `update imports set status = 'completed', finished_at = now(), processed_bytes = greatest(processed_bytes, $3) where org_id = $1 and id = $2`,
-    [scope.orgId, importId, bytes.bytes],
-  );
+  // Completion and its audit entry commit together. The entry carries a digest of every change record
+  // the import wrote, so altering one of them later shows in `regua audit verify`.
+  await withTenant(db, scope.orgId, async (tx) => {
+    const [done] = await tx.query<ImportCounts & { processedRows: number }>(
+      `update imports set status = 'completed', finished_at = now(), processed_bytes = greatest(processed_bytes, $3)
+        where org_id = $1 and id = $2
+        returning imported, updated, unchanged, rejected, processed_rows as "processedRows"`,
+      [scope.orgId, importId, bytes.bytes],
+    );
+    await appendAudit(tx, {
+      orgId: scope.orgId,
+      actor: scope.actor,
+      action: 'import.completed',
+      entity: 'import',
+      entityId: importId,
+      after: {
+        creditorId: record.creditorId,
+        filename: record.filename,
+        ...done,
+        ...(await importChangesDigest(tx, scope.orgId, importId)),
+      },
+    });
+  });
   // Fresh statistics after a sizeable load keep every later plan right.
   const after = await getImport(db, scope, importId);
   if (after.imported >= ANALYZE_AFTER_ROWS / 5) {

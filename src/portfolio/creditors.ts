@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Scope } from '../access/scope.ts';
+import { appendAudit } from '../audit/log.ts';
 import type { Database } from '../db/client.ts';
 import { tenantQuery, withTenant } from '../db/tenant.ts';
 import { todayIn } from '../shared/dates.ts';
@@ -105,8 +106,8 @@ export type NewCreditor = Omit<Creditor, 'id' | 'address' | 'monthlyFeeCents' | 
 export async function createCreditor(db: Database, scope: Scope, input: NewCreditor): Promise<Creditor> {
   const parsed = parseTaxId(input.cnpj);
   if (!parsed.ok || parsed.taxId.kind !== 'company') throw badRequest(`"${input.cnpj}" is not a valid CNPJ`);
-  const rows = await withTenant(db, scope.orgId, (tx) =>
-    tx.orm
+  return withTenant(db, scope.orgId, async (tx) => {
+    const [row] = await tx.orm
       .insert(creditors)
       .values({
         orgId: scope.orgId,
@@ -119,11 +120,19 @@ export async function createCreditor(db: Database, scope: Scope, input: NewCredi
         successFeeBasisPoints: input.successFeeBasisPoints ?? 0,
       })
       .onConflictDoNothing()
-      .returning(),
-  );
-  const [row] = rows;
-  if (!row) throw conflict(`a creditor with CNPJ ${input.cnpj} already exists`);
-  return toCreditor(row);
+      .returning();
+    if (!row) throw conflict(`a creditor with CNPJ ${input.cnpj} already exists`);
+    const creditor = toCreditor(row);
+    await appendAudit(tx, {
+      orgId: scope.orgId,
+      actor: scope.actor,
+      action: 'creditor.created',
+      entity: 'creditor',
+      entityId: creditor.id,
+      after: creditor,
+    });
+    return creditor;
+  });
 }
 
 /** Portfolio totals per creditor, as of today in the organization's time zone. */

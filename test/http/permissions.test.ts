@@ -26,6 +26,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/imports': 'imports:read',
   'GET /api/v1/imports/{id}': 'imports:read',
   'GET /api/v1/imports/{id}/errors': 'imports:read',
+  'GET /api/v1/audit': 'audit:read',
 };
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
