@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { CSRF_COOKIE, csrfTokenFor, requireScope, SESSION_COOKIE } from '../http/auth.ts';
-import { Problem as ProblemSchema, Role, Session } from '../http/schemas.ts';
+import { Id, Problem as ProblemSchema, Role, Session } from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
 import { notFound, Problem } from '../shared/problem.ts';
 import { createApiKey, LoginThrottled, login, logout, revokeApiKey, switchOrganization } from './accounts.ts';
@@ -105,7 +105,7 @@ export function accessRoutes(app: App, { db }: AppContext) {
         body: Type.Object({
           name: Type.String({ minLength: 1, maxLength: 100 }),
           role: Role,
-          creditorIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }))),
+          creditorIds: Type.Optional(Type.Array(Id)),
         }),
         response: { 201: Type.Object({ id: Type.Integer(), key: Type.String() }) },
       },
@@ -130,7 +130,7 @@ export function accessRoutes(app: App, { db }: AppContext) {
       schema: {
         tags: ['api keys'],
         summary: 'Revoke an API key',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: Id }),
       },
     },
     async (request, reply) => {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { tenantQuery } from '../db/tenant.ts';
 import { requireScope } from '../http/auth.ts';
+import { Id } from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
 import type { AuditRecord } from './log.ts';
 
@@ -25,7 +26,7 @@ export function auditRoutes(app: App, { db }: AppContext) {
         tags: ['audit'],
         summary: 'The organization’s audit trail, newest first (hash-chained; see regua audit verify)',
         querystring: Type.Object({
-          beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+          beforeSeq: Type.Optional(Id),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
         }),
         response: { 200: Type.Object({ items: Type.Array(Entry) }) },

@@ -11,7 +11,11 @@ const StringEnum = <T extends string>(values: readonly T[]) =>
 const Timestamp = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Id = Type.Integer({ minimum: 1 });
+/** A record id: a positive whole number that fits PostgreSQL's bigint and a JavaScript number exactly. */
+export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+/** An offset or count in a query string, bounded so no arithmetic on it can overflow. */
+export const Count = (max: number, extra: Record<string, unknown> = {}) =>
+  Type.Integer({ minimum: 0, maximum: max, ...extra });
 const CalendarDate = Type.String({ format: 'date', description: 'calendar date YYYY-MM-DD' });
 const Cents = Type.Integer({ description: 'integer centavos' });
 
@@ -78,7 +82,7 @@ export const NewCreditor = Type.Object({
   tradeName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
   segment: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
   address: Type.Optional(Type.Partial(Address)),
-  monthlyFeeCents: Type.Optional(Type.Integer({ minimum: 0 })),
+  monthlyFeeCents: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000_00 })),
   successFeeBasisPoints: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
 });
 
@@ -176,7 +180,7 @@ export const ImportError = Type.Object({
   reason: Type.String(),
 });
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const IdParams = Type.Object({ id: Id });
 
 export const ImportPreview = Type.Object({
   encoding: StringEnum(['utf-8', 'windows-1252'] as const),

@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, LogController } from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply, LogController } from 'fastify';
 import { accessRoutes, publicAccessRoutes } from '../access/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
@@ -26,9 +26,18 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not found',
   413: 'Payload too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   429: 'Too many requests',
 };
+
+/** Whether the error, or one it wraps (Drizzle wraps driver errors), is a PostgreSQL data exception. */
+function isDataException(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 3) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return true;
+  return isDataException((error as { cause?: unknown }).cause, depth + 1);
+}
 
 /** Builds the HTTP server: JSON API under /api/v1, OpenAPI at /docs, and the web app. */
 export async function buildServer(
@@ -39,6 +48,22 @@ export async function buildServer(
     trustProxy: false,
     // Each request is not worth a log line; failures are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
+    // Errors the router raises before any route runs (a malformed URL, a path parameter too long) are
+    // problems too.
+    frameworkErrors: (error, request, reply) => {
+      const status = typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 400;
+      (reply as FastifyReply)
+        .code(status)
+        .header('connection', 'close')
+        .type('application/problem+json')
+        .send({
+          type: PROBLEM_TYPE,
+          title: TITLES[status] ?? 'Bad request',
+          status,
+          detail: error.message.slice(0, 200),
+          instance: request.url.split('?')[0]?.slice(0, 200),
+        });
+    },
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as App;
@@ -64,6 +89,12 @@ export async function buildServer(
           message: v.message,
         })),
       };
+    } else if (isDataException(error)) {
+      // SQLSTATE class 22 (a value out of range, malformed number or date...) can only come from a
+      // value in the request that validation let through, such as 1e309 read as Infinity.
+      status = 400;
+      title = 'Invalid value';
+      detail = 'a value in the request is out of range or malformed';
     } else if ('statusCode' in error && typeof error.statusCode === 'number' && error.statusCode < 500) {
       status = error.statusCode;
       title = TITLES[status] ?? 'Bad request';

@@ -1,9 +1,12 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { tenantQuery } from '../db/tenant.ts';
 import { requireScope } from '../http/auth.ts';
 import {
+  Count,
+  Id,
   IdParams,
   Import,
   ImportError,
@@ -36,6 +39,19 @@ async function* limited(source: AsyncIterable<Uint8Array>, maxBytes: number): As
     if (total > maxBytes) throw new UploadTooLarge();
     yield chunk;
   }
+}
+
+/** The uploaded file of a multipart form, or a clear 400 when the form is malformed or has none. */
+async function readUpload(request: FastifyRequest, maxBytes: number) {
+  let file: Awaited<ReturnType<FastifyRequest['file']>>;
+  try {
+    file = await request.file({ limits: { fileSize: maxBytes, files: 1 } });
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 413) throw error;
+    throw badRequest(`the upload is not valid multipart/form-data: ${(error as Error).message}`);
+  }
+  if (!file) throw badRequest('the form has no "file" field');
+  return file;
 }
 
 function parseMapping(text: string | undefined): Record<string, string> {
@@ -92,8 +108,7 @@ export function importRoutes(app: App, { db, config, wakeWorker }: AppContext) {
       let declaredSize: number | null = Number(request.headers['content-length']) || null;
 
       if (request.isMultipart()) {
-        const file = await request.file({ limits: { fileSize: config.maxUploadBytes, files: 1 } });
-        if (!file) throw badRequest('the form has no "file" field');
+        const file = await readUpload(request, config.maxUploadBytes);
         const field = (name: string) => {
           const value = file.fields[name];
           return value && !Array.isArray(value) && value.type === 'field' ? String(value.value) : undefined;
@@ -193,8 +208,7 @@ export function importRoutes(app: App, { db, config, wakeWorker }: AppContext) {
       let mapping = parseMapping(request.query.mapping);
       let bytes: AsyncIterable<Uint8Array>;
       if (request.isMultipart()) {
-        const file = await request.file({ limits: { fileSize: config.maxUploadBytes, files: 1 } });
-        if (!file) throw badRequest('the form has no "file" field');
+        const file = await readUpload(request, config.maxUploadBytes);
         const field = file.fields.mapping;
         if (field && !Array.isArray(field) && field.type === 'field')
           mapping = parseMapping(String(field.value));
@@ -229,7 +243,7 @@ export function importRoutes(app: App, { db, config, wakeWorker }: AppContext) {
         tags: ['imports'],
         summary: 'Recent imports',
         querystring: Type.Object({
-          creditorId: Type.Optional(Type.Integer({ minimum: 1 })),
+          creditorId: Type.Optional(Id),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
         }),
         response: { 200: Type.Object({ items: Type.Array(Import) }) },
@@ -262,7 +276,7 @@ export function importRoutes(app: App, { db, config, wakeWorker }: AppContext) {
         params: IdParams,
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 100 })),
-          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+          offset: Type.Optional(Count(10_000_000, { default: 0 })),
         }),
         response: { 200: Type.Object({ items: Type.Array(ImportError), total: Type.Integer() }) },
       },

@@ -1,6 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import { requireScope } from '../http/auth.ts';
-import { Aging, Creditor, Debtor, IdParams, NewCreditor, Page, Receivable } from '../http/schemas.ts';
+import {
+  Aging,
+  Count,
+  Creditor,
+  Debtor,
+  Id,
+  IdParams,
+  NewCreditor,
+  Page,
+  Receivable,
+} from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
 import { isCalendarDate } from '../shared/dates.ts';
 import { badRequest } from '../shared/problem.ts';
@@ -105,7 +115,7 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
         tags: ['portfolio'],
         summary: 'Debtors, by name, with cursor pagination',
         querystring: Type.Object({
-          creditorId: Type.Optional(Type.Integer({ minimum: 1 })),
+          creditorId: Type.Optional(Id),
           q: Type.Optional(Type.String({ maxLength: 200, description: 'name or CPF/CNPJ' })),
           cursor: Type.Optional(Type.String({ maxLength: 500 })),
           limit: Limit,
@@ -138,15 +148,15 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
         tags: ['portfolio'],
         summary: 'Receivables (títulos) in due-date order, filtered, with cursor pagination',
         querystring: Type.Object({
-          creditorId: Type.Optional(Type.Integer({ minimum: 1 })),
-          debtorId: Type.Optional(Type.Integer({ minimum: 1 })),
+          creditorId: Type.Optional(Id),
+          debtorId: Type.Optional(Id),
           status: Type.Optional(
             Type.String({ description: `comma-separated: ${RECEIVABLE_STATUSES.join(', ')}` }),
           ),
           dueFrom: DateQuery,
           dueTo: DateQuery,
-          dpdMin: Type.Optional(Type.Integer({ minimum: 0, description: 'minimum days past due' })),
-          dpdMax: Type.Optional(Type.Integer({ minimum: 0, description: 'maximum days past due' })),
+          dpdMin: Type.Optional(Count(36_500, { description: 'minimum days past due' })),
+          dpdMax: Type.Optional(Count(36_500, { description: 'maximum days past due' })),
           q: Type.Optional(
             Type.String({
               maxLength: 200,
