@@ -1,3 +1,5 @@
+import { parseSecretKey } from './shared/secrets.ts';
+
 /**
  * Every setting Régua reads, with its environment variable and default. Nothing else reads process.env.
  */
@@ -21,6 +23,11 @@ export type Config = {
   sessionDays: number;
   /** `LOG_LEVEL`: fatal, error, warn, info (default), debug. */
   logLevel: string;
+  /**
+   * `REGUA_SECRET_KEY`: 32 bytes in base64 (`openssl rand -base64 32`) encrypting secrets at rest (TOTP
+   * seeds, provider credentials). Unset with the embedded database: a key file beside the data directory.
+   */
+  secretKey: Buffer | null;
 };
 
 function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -53,5 +60,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorker: boolSetting(env, 'REGUA_WORKER', true),
     sessionDays: intSetting(env, 'REGUA_SESSION_DAYS', 7),
     logLevel: env.LOG_LEVEL || 'info',
+    secretKey: env.REGUA_SECRET_KEY ? parseSecretKey(env.REGUA_SECRET_KEY) : null,
   };
 }

@@ -8,6 +8,7 @@ import { buildServer, WEB_ROOT } from './http/server.ts';
 import type { App } from './http/types.ts';
 import { importJobHandler } from './imports/jobs.ts';
 import { releaseOrphanedJobs, startWorker, type Worker } from './jobs/queue.ts';
+import { embeddedSecretKey } from './shared/secrets.ts';
 
 export type Running = { app: App; db: Database; url: string; stop(): Promise<void> };
 
@@ -16,10 +17,14 @@ export type Running = { app: App; db: Database; url: string; stop(): Promise<voi
  * Used by `regua start` and by the tests.
  */
 export async function startRegua(
-  config: Config,
+  settings: Config,
   options: { log?: (line: string) => void; logger?: boolean; db?: Database } = {},
 ): Promise<Running> {
   const log = options.log ?? (() => {});
+  const config: Config = {
+    ...settings,
+    secretKey: settings.secretKey ?? (settings.databaseUrl ? null : embeddedSecretKey(settings.dataDir)),
+  };
   const localToken = randomBytes(32).toString('base64url');
   const url = config.publicUrl;
   const opened = options.db

@@ -1,9 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
 import type { Database, SqlExecutor } from '../db/client.ts';
+import { Problem } from '../shared/problem.ts';
+import { decryptSecret, encryptSecret } from '../shared/secrets.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { Role } from './schema.ts';
 import { type Scope, scopeFor } from './scope.ts';
+import { matchTotp, newTotpSecret, otpauthUrl } from './totp.ts';
 
 export type Organization = { id: number; slug: string; name: string; timeZone: string };
 export type MembershipView = { id: number; slug: string; name: string; role: Role };
@@ -96,7 +99,7 @@ export async function addMember(
 }
 
 export type SessionView = {
-  user: { id: number; email: string; name: string };
+  user: { id: number; email: string; name: string; totpEnabled: boolean };
   organization: Organization;
   role: Role;
   creditorIds: number[] | null;
@@ -117,8 +120,8 @@ async function membershipsOf(db: Database, userId: number): Promise<MembershipRo
 export type AuthenticatedSession = { scope: Scope; view: SessionView; sessionId: string };
 
 async function sessionFor(db: Database, userId: number, orgId: number, sessionId: string) {
-  const [user] = await db.query<{ id: number; email: string; name: string }>(
-    'select id, email, name from users where id = $1 and disabled_at is null',
+  const [user] = await db.query<{ id: number; email: string; name: string; totpEnabled: boolean }>(
+    'select id, email, name, totp_enabled_at is not null as "totpEnabled" from users where id = $1 and disabled_at is null',
     [userId],
   );
   if (!user) return null;
@@ -177,50 +180,187 @@ async function loginPause(db: Database, email: string, address: string): Promise
   return Math.max(0, row?.seconds ?? 0);
 }
 
+export type LoginResult =
+  | { ok: true; token: string; session: AuthenticatedSession }
+  | { ok: false; reason: 'invalid' | 'totp_required' | 'totp_wrong' };
+
 /**
- * Password login. Returns the cookie token (shown once) and the session, or null when refused; throws
- * LoginThrottled after too many failures (the password is then not even checked).
+ * Password login, with the TOTP code when the user has turned the second factor on. Returns the cookie
+ * token (shown once) and the session, or why it was refused; throws LoginThrottled after too many
+ * failures (the password is then not even checked). A wrong code counts as a failed attempt.
  */
 export async function login(
   db: Database,
-  emailInput: string,
-  password: string,
-  lifetimeDays: number,
-  address = 'unknown',
-): Promise<{ token: string; session: AuthenticatedSession } | null> {
-  const email = emailInput.trim().toLowerCase();
+  input: {
+    email: string;
+    password: string;
+    code?: string;
+    address?: string;
+    lifetimeDays: number;
+    secretKey: Buffer | null;
+  },
+): Promise<LoginResult> {
+  const email = input.email.trim().toLowerCase();
+  const address = input.address ?? 'unknown';
   const pause = await loginPause(db, email, address);
   if (pause > 0) throw new LoginThrottled(pause);
-  const [user] = await db.query<{ id: number; passwordHash: string }>(
-    'select id, password_hash as "passwordHash" from users where email = $1 and disabled_at is null',
+  const [user] = await db.query<{
+    id: number;
+    passwordHash: string;
+    totpSecret: string | null;
+    totpLastStep: number | null;
+  }>(
+    `select id, password_hash as "passwordHash", case when totp_enabled_at is not null then totp_secret end as "totpSecret",
+            totp_last_step as "totpLastStep"
+       from users where email = $1 and disabled_at is null`,
     [email],
   );
   // Verify against a fixed hash when the user is unknown, so timing does not reveal which emails exist.
-  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-  await db.query('insert into login_attempts (email, ip, succeeded) values ($1, $2, $3)', [
-    email,
-    address,
-    Boolean(user && ok),
-  ]);
-  if (!user || !ok) return null;
+  const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
+  let result: 'ok' | 'invalid' | 'totp_required' | 'totp_wrong' = 'invalid';
+  if (user && passwordOk) {
+    if (!user.totpSecret) result = 'ok';
+    else if (!input.code) result = 'totp_required';
+    else
+      result = (await acceptTotp(
+        db,
+        user.id,
+        user.totpSecret,
+        user.totpLastStep,
+        input.code,
+        input.secretKey,
+      ))
+        ? 'ok'
+        : 'totp_wrong';
+  }
+  // Asking for the code is not a failure; a wrong password or a wrong code is.
+  if (result !== 'totp_required') {
+    await db.query('insert into login_attempts (email, ip, succeeded) values ($1, $2, $3)', [
+      email,
+      address,
+      result === 'ok',
+    ]);
+  }
+  if (result !== 'ok' || !user) return { ok: false, reason: result === 'ok' ? 'invalid' : result };
   const memberships = await membershipsOf(db, user.id);
   const first = memberships[0];
-  if (!first) return null;
+  if (!first) return { ok: false, reason: 'invalid' };
   const token = randomBytes(32).toString('base64url');
   const id = sha256(token);
   await db.query(
     `insert into sessions (id, user_id, org_id, expires_at) values ($1, $2, $3, now() + make_interval(days => $4))`,
-    [id, user.id, first.id, lifetimeDays],
+    [id, user.id, first.id, input.lifetimeDays],
   );
   const session = await sessionFor(db, user.id, first.id, id);
-  return session ? { token, session } : null;
+  return session ? { ok: true, token, session } : { ok: false, reason: 'invalid' };
+}
+
+function requireKey(key: Buffer | null): Buffer {
+  if (!key) throw new Problem(503, 'Not configured', 'set REGUA_SECRET_KEY to use two-step verification');
+  return key;
+}
+
+/** Accepts a code for the stored (encrypted) seed once: the step is recorded so it cannot be replayed. */
+async function acceptTotp(
+  db: Database,
+  userId: number,
+  encryptedSecret: string,
+  lastStep: number | null,
+  code: string,
+  key: Buffer | null,
+): Promise<boolean> {
+  const step = matchTotp(decryptSecret(encryptedSecret, requireKey(key)), code, Date.now() / 1000, lastStep);
+  if (step === null) return false;
+  const taken = await db.query(
+    'update users set totp_last_step = $2 where id = $1 and (totp_last_step is null or totp_last_step < $2) returning id',
+    [userId, step],
+  );
+  return taken.length > 0;
+}
+
+/** Starts turning the second factor on: a new seed, shown once, active only after confirmTotp. */
+export async function startTotp(db: Database, session: AuthenticatedSession, key: Buffer | null) {
+  const [user] = await db.query<{ enabled: boolean }>(
+    'select totp_enabled_at is not null as enabled from users where id = $1',
+    [session.view.user.id],
+  );
+  if (user?.enabled)
+    throw new Problem(409, 'Conflict', 'two-step verification is already on; turn it off first');
+  const secret = newTotpSecret();
+  await db.query('update users set totp_secret = $2, totp_last_step = null where id = $1', [
+    session.view.user.id,
+    encryptSecret(secret, requireKey(key)),
+  ]);
+  return { secret, otpauthUrl: otpauthUrl(secret, session.view.user.email) };
+}
+
+/** Turns the second factor on once the person proves their app has the seed. */
+export async function confirmTotp(
+  db: Database,
+  session: AuthenticatedSession,
+  code: string,
+  key: Buffer | null,
+): Promise<boolean> {
+  const userId = session.view.user.id;
+  const [user] = await db.query<{ secret: string | null; lastStep: number | null }>(
+    'select totp_secret as secret, totp_last_step as "lastStep" from users where id = $1 and totp_enabled_at is null',
+    [userId],
+  );
+  if (!user?.secret || !(await acceptTotp(db, userId, user.secret, user.lastStep, code, key))) return false;
+  await db.transaction(async (tx) => {
+    await tx.query('update users set totp_enabled_at = now() where id = $1', [userId]);
+    await appendAudit(tx, {
+      orgId: session.scope.orgId,
+      actor: session.scope.actor,
+      action: 'user.totp_enabled',
+      entity: 'user',
+      entityId: userId,
+    });
+  });
+  return true;
+}
+
+/** Turns the second factor off; a current code is required. */
+export async function disableTotp(
+  db: Database,
+  session: AuthenticatedSession,
+  code: string,
+  key: Buffer | null,
+): Promise<boolean> {
+  const userId = session.view.user.id;
+  const [user] = await db.query<{ secret: string | null; lastStep: number | null }>(
+    'select totp_secret as secret, totp_last_step as "lastStep" from users where id = $1 and totp_enabled_at is not null',
+    [userId],
+  );
+  if (!user?.secret || !(await acceptTotp(db, userId, user.secret, user.lastStep, code, key))) return false;
+  await db.transaction(async (tx) => {
+    await tx.query(
+      'update users set totp_secret = null, totp_enabled_at = null, totp_last_step = null where id = $1',
+      [userId],
+    );
+    await appendAudit(tx, {
+      orgId: session.scope.orgId,
+      actor: session.scope.actor,
+      action: 'user.totp_disabled',
+      entity: 'user',
+      entityId: userId,
+    });
+  });
+  return true;
 }
 
 const DUMMY_HASH =
   '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5cQ2C1hD2cO0J8yq3nJxq0Qm1yv3b5xq3R8rZQ2kYyQ';
 
 export async function authenticateSession(db: Database, token: string): Promise<AuthenticatedSession | null> {
-  const id = sha256(token);
+  return authenticateSessionById(db, sha256(token));
+}
+
+/** The session with this stored id (the SHA-256 of its token), if it has not expired. */
+export async function authenticateSessionById(
+  db: Database,
+  id: string,
+): Promise<AuthenticatedSession | null> {
   const [row] = await db.query<{ userId: number; orgId: number }>(
     'select user_id as "userId", org_id as "orgId" from sessions where id = $1 and expires_at > now()',
     [id],

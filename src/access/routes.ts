@@ -1,9 +1,21 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { CSRF_COOKIE, csrfTokenFor, requireScope, SESSION_COOKIE } from '../http/auth.ts';
 import { Id, Problem as ProblemSchema, Role, Session } from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
-import { notFound, Problem } from '../shared/problem.ts';
-import { createApiKey, LoginThrottled, login, logout, revokeApiKey, switchOrganization } from './accounts.ts';
+import { badRequest, notFound, Problem } from '../shared/problem.ts';
+import {
+  authenticateSessionById,
+  confirmTotp,
+  createApiKey,
+  disableTotp,
+  LoginThrottled,
+  login,
+  logout,
+  revokeApiKey,
+  startTotp,
+  switchOrganization,
+} from './accounts.ts';
 import type { Role as RoleName } from './schema.ts';
 
 /** Login is public; it lives outside the authenticated routes. */
@@ -17,6 +29,9 @@ export function publicAccessRoutes(app: App, { db, config }: AppContext) {
         body: Type.Object({
           email: Type.String({ maxLength: 254 }),
           password: Type.String({ maxLength: 1024 }),
+          code: Type.Optional(
+            Type.String({ maxLength: 10, description: 'TOTP code, when two-step verification is on' }),
+          ),
         }),
         response: { 200: Session, 401: ProblemSchema, 429: ProblemSchema },
       },
@@ -24,13 +39,28 @@ export function publicAccessRoutes(app: App, { db, config }: AppContext) {
     async (request, reply) => {
       let result: Awaited<ReturnType<typeof login>>;
       try {
-        result = await login(db, request.body.email, request.body.password, config.sessionDays, request.ip);
+        result = await login(db, {
+          ...request.body,
+          address: request.ip,
+          lifetimeDays: config.sessionDays,
+          secretKey: config.secretKey,
+        });
       } catch (error) {
         if (!(error instanceof LoginThrottled)) throw error;
         reply.header('retry-after', String(error.retryAfterSeconds));
         throw new Problem(429, 'Too many requests', error.message);
       }
-      if (!result) throw new Problem(401, 'Unauthorized', 'wrong e-mail or password');
+      if (!result.ok) {
+        if (result.reason === 'invalid') throw new Problem(401, 'Unauthorized', 'wrong e-mail or password');
+        throw new Problem(
+          401,
+          'Unauthorized',
+          result.reason === 'totp_required'
+            ? 'enter the 6-digit code from your authenticator app'
+            : 'the code is wrong or was already used',
+          { totpRequired: true },
+        );
+      }
       const cookie = {
         path: '/',
         secure: config.publicUrl.startsWith('https:'),
@@ -48,7 +78,67 @@ export function publicAccessRoutes(app: App, { db, config }: AppContext) {
   );
 }
 
-export function accessRoutes(app: App, { db }: AppContext) {
+export function accessRoutes(app: App, { db, config }: AppContext) {
+  const sessionOf = (request: FastifyRequest) => {
+    if (!request.session)
+      throw new Problem(400, 'No session', 'two-step verification belongs to a web session');
+    return request.session;
+  };
+  const Code = Type.Object({ code: Type.String({ maxLength: 10 }) });
+
+  app.post(
+    '/api/v1/session/totp',
+    {
+      config: { permission: 'session' },
+      schema: {
+        tags: ['session'],
+        summary: 'Start turning on two-step verification: a new TOTP seed for an authenticator app',
+        response: { 200: Type.Object({ secret: Type.String(), otpauthUrl: Type.String() }) },
+      },
+    },
+    async (request) => startTotp(db, sessionOf(request), config.secretKey),
+  );
+
+  app.post(
+    '/api/v1/session/totp/confirm',
+    {
+      config: { permission: 'session' },
+      schema: {
+        tags: ['session'],
+        summary: 'Turn two-step verification on with a code from the app',
+        body: Code,
+        response: { 200: Session },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      if (!(await confirmTotp(db, session, request.body.code, config.secretKey))) {
+        throw badRequest('the code is wrong, or no two-step verification is being set up');
+      }
+      const refreshed = await authenticateSessionById(db, session.sessionId);
+      if (!refreshed) throw new Problem(401, 'Unauthorized', 'the session ended');
+      return refreshed.view;
+    },
+  );
+
+  app.delete(
+    '/api/v1/session/totp',
+    {
+      config: { permission: 'session' },
+      schema: {
+        tags: ['session'],
+        summary: 'Turn two-step verification off (needs a current code)',
+        body: Code,
+      },
+    },
+    async (request, reply) => {
+      if (!(await disableTotp(db, sessionOf(request), request.body.code, config.secretKey))) {
+        throw badRequest('the code is wrong, or two-step verification is not on');
+      }
+      return reply.code(204).send();
+    },
+  );
+
   app.get(
     '/api/v1/session',
     {

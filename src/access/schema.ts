@@ -30,6 +30,11 @@ export const users = pgTable('users', {
   passwordHash: text('password_hash').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  /** TOTP seed, encrypted with REGUA_SECRET_KEY; active once `totpEnabledAt` is set. */
+  totpSecret: text('totp_secret'),
+  totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+  /** The last TOTP time step accepted, so no code is accepted twice. */
+  totpLastStep: bigint('totp_last_step', { mode: 'number' }),
 });
 
 /** A user's role in one organization; a client viewer is limited to `creditor_ids`. */

@@ -28,7 +28,11 @@ export const Problem = Type.Object(
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Unknown())),
   },
-  { $id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' },
+  {
+    $id: 'Problem',
+    description: 'RFC 9457 problem details (application/problem+json); some carry extension members',
+    additionalProperties: true,
+  },
 );
 
 export const Organization = Type.Object({
@@ -40,7 +44,7 @@ export const Organization = Type.Object({
 export const Role = StringEnum(ROLES);
 
 export const Session = Type.Object({
-  user: Type.Object({ id: Id, email: Type.String(), name: Type.String() }),
+  user: Type.Object({ id: Id, email: Type.String(), name: Type.String(), totpEnabled: Type.Boolean() }),
   organization: Organization,
   role: Role,
   creditorIds: Nullable(Type.Array(Id)),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config.ts';
 import { startRegua } from '../../src/server.ts';
 import { createTestDatabase, ENGINE, type Engine } from './db.ts';
@@ -21,6 +22,7 @@ export async function startTestApp(
   const config = {
     ...loadConfig({ PORT: '0', REGUA_DEMO: 'false', LOG_LEVEL: 'warn' }),
     maxUploadBytes: (options.maxUploadMb ?? 200) * 1024 * 1024,
+    secretKey: randomBytes(32),
   };
   const running = await startRegua(config, { db: test.db, logger: false });
   return {

@@ -9,6 +9,7 @@ import { ImportsPage } from './pages/ImportsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NewImportPage } from './pages/NewImportPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { SecurityPage } from './pages/SecurityPage.tsx';
 
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
@@ -25,6 +26,7 @@ export const routes: RouteObject[] = [
           { path: 'imports', element: <ImportsPage /> },
           { path: 'imports/new', element: <NewImportPage /> },
           { path: 'imports/:id', element: <ImportDetailPage /> },
+          { path: 'security', element: <SecurityPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

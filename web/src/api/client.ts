@@ -44,6 +44,7 @@ export function toProblem(status: number, statusText: string, bodyText: string):
         if (problem.detail === undefined && typeof parsed.message === 'string')
           problem.detail = parsed.message;
         if (parsed.errors !== undefined) problem.errors = parsed.errors;
+        if (parsed.totpRequired === true) problem.totpRequired = true;
         return problem;
       }
     } catch {
@@ -117,7 +118,8 @@ export const api = {
   postBlob: <T>(path: string, blob: Blob, query?: Query, signal?: AbortSignal) =>
     apiFetch<T>('POST', path, signal ? { blob, query, signal } : { blob, query }),
   put: <T>(path: string, body?: unknown) => apiFetch<T>('PUT', path, { body }),
-  delete: <T>(path: string) => apiFetch<T>('DELETE', path),
+  /** DELETE, with an optional JSON body (e.g. the confirmation code to turn the second factor off). */
+  delete: <T>(path: string, body?: unknown) => apiFetch<T>('DELETE', path, { body }),
 };
 
 /**

@@ -10,6 +10,7 @@ import type {
   Receivable,
   ReceivableStatus,
   Session,
+  TotpEnrollment,
 } from './types.ts';
 
 const V1 = '/api/v1';
@@ -44,8 +45,14 @@ export const keys = {
 
 export const endpoints = {
   getSession: () => api.get<Session>(`${V1}/session`),
-  login: (email: string, password: string) => api.post<Session>(`${V1}/session`, { email, password }),
+  /** `code` is the 6-digit second-factor code, sent only once the server asked for it (401 totpRequired). */
+  login: (email: string, password: string, code?: string) =>
+    api.post<Session>(`${V1}/session`, code === undefined ? { email, password } : { email, password, code }),
   logout: () => api.delete<undefined>(`${V1}/session`),
+  /** Starts second-factor enrollment; the factor is active only after confirmTotp. 409 if already on. */
+  startTotp: () => api.post<TotpEnrollment>(`${V1}/session/totp`),
+  confirmTotp: (code: string) => api.post<Session>(`${V1}/session/totp/confirm`, { code }),
+  disableTotp: (code: string) => api.delete<undefined>(`${V1}/session/totp`, { code }),
   switchOrganization: (slug: string) => api.put<Session>(`${V1}/session/organization`, { slug }),
 
   listCreditors: () => api.get<{ items: Creditor[] }>(`${V1}/creditors`),

@@ -8,7 +8,7 @@ export interface SessionOrganization {
 }
 
 export interface Session {
-  user: { id: number; email: string; name: string };
+  user: { id: number; email: string; name: string; totpEnabled: boolean };
   organization: { id: number; slug: string; name: string; timeZone: string };
   role: Role;
   creditorIds: number[] | null;
@@ -151,6 +151,15 @@ export interface Problem {
   status?: number;
   detail?: string;
   errors?: unknown;
+  /** Login only: the account has the second factor on and the code was missing or wrong. */
+  totpRequired?: boolean;
+}
+
+/** Answer of POST /session/totp: the secret to load into an authenticator app (not active until confirmed). */
+export interface TotpEnrollment {
+  /** Base32 (RFC 4648) without padding. */
+  secret: string;
+  otpauthUrl: string;
 }
 
 export type ImportEncoding = 'utf-8' | 'windows-1252';

@@ -14,6 +14,7 @@ const NAV_ITEMS = [
     match: (path: string) => path === '/' || /^\/(creditors|debtors)\//.test(path),
   },
   { to: '/imports', label: 'Importações', match: (path: string) => path.startsWith('/imports') },
+  { to: '/security', label: 'Segurança', match: (path: string) => path.startsWith('/security') },
 ];
 
 export function AppLayout() {
