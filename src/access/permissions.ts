@@ -9,6 +9,7 @@ export const PERMISSIONS = [
   'imports:write',
   'api_keys:manage',
   'audit:read',
+  'lgpd:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -25,6 +26,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'imports:write',
     'api_keys:manage',
     'audit:read',
+    'lgpd:manage',
   ],
   manager: ['session', 'portfolio:read', 'portfolio:write', 'imports:read', 'imports:write'],
   collector: ['session', 'portfolio:read', 'imports:read'],

@@ -10,6 +10,7 @@ import Fastify, { type FastifyError, type FastifyReply, LogController } from 'fa
 import { accessRoutes, publicAccessRoutes } from '../access/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
+import { lgpdRoutes } from '../lgpd/routes.ts';
 import { portfolioRoutes } from '../portfolio/routes.ts';
 import { Problem } from '../shared/problem.ts';
 import { authenticator, authorize } from './auth.ts';
@@ -151,6 +152,7 @@ export async function buildServer(
     portfolioRoutes(typed, context);
     importRoutes(typed, context);
     auditRoutes(typed, context);
+    lgpdRoutes(typed, context);
   });
 
   const hasWeb = existsSync(`${WEB_ROOT}index.html`);

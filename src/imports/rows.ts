@@ -28,7 +28,15 @@ export type ErrorCode =
   | 'too_long'
   | 'file';
 
-export type RowError = { line: number; column: string; value: string; code: ErrorCode; reason: string };
+export type RowError = {
+  line: number;
+  column: string;
+  value: string;
+  code: ErrorCode;
+  reason: string;
+  /** The row's CPF/CNPJ, normalized, so data in rejected rows can be found for a data subject's request. */
+  subject?: string | null;
+};
 
 export type ImportDebtor = {
   kind: 'person' | 'company';
@@ -120,6 +128,15 @@ function key(text: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z]/g, '');
+}
+
+/** The row's document as stored for a subject: normalized when valid, else upper-case alphanumerics. */
+function subjectOf(text: string | undefined): string | null {
+  if (!text) return null;
+  const parsed = parseTaxId(text);
+  if (parsed.ok) return parsed.taxId.value;
+  const raw = text.toUpperCase().replace(/[^0-9A-Z]/g, '');
+  return raw === '' ? null : raw.slice(0, 20);
 }
 
 /**
@@ -310,7 +327,10 @@ export function validateRow(raw: RawRow): { row: ImportRow } | { errors: RowErro
     district: text('district'),
     city: text('city'),
   };
-  if (errors.length > 0) return { errors };
+  if (errors.length > 0) {
+    const subject = subjectOf(raw.values.debtorDocument);
+    return { errors: errors.map((e) => ({ ...e, subject })) };
+  }
   if (
     externalId === null ||
     dueDate === null ||

@@ -326,9 +326,9 @@ async function saveErrors(
 ) {
   if (errors.length === 0) return;
   await tx.query(
-    `insert into import_errors (org_id, import_id, seq, line, "column", value, code, reason)
-     select $1, $2, $3 + e.ord, e.line, e."column", e.value, e.code, e.reason
-       from jsonb_to_recordset($4::jsonb) as e(ord int, line int, "column" text, value text, code text, reason text)`,
+    `insert into import_errors (org_id, import_id, seq, line, "column", value, code, reason, subject_document)
+     select $1, $2, $3 + e.ord, e.line, e."column", e.value, e.code, e.reason, e.subject
+       from jsonb_to_recordset($4::jsonb) as e(ord int, line int, "column" text, value text, code text, reason text, subject text)`,
     [
       orgId,
       importId,

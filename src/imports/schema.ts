@@ -65,9 +65,12 @@ export const importErrors = pgTable(
     value: text('value'),
     code: text('code').notNull(),
     reason: text('reason').notNull(),
+    /** The rejected row's CPF/CNPJ, so LGPD requests find what the row held. */
+    subjectDocument: text('subject_document'),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.importId, t.seq] }),
+    index('import_errors_subject_idx').on(t.orgId, t.subjectDocument),
     foreignKey({ columns: [t.orgId, t.importId], foreignColumns: [imports.orgId, imports.id] }).onDelete(
       'cascade',
     ),

@@ -30,6 +30,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/imports/{id}': 'imports:read',
   'GET /api/v1/imports/{id}/errors': 'imports:read',
   'GET /api/v1/audit': 'audit:read',
+  'GET /api/v1/lgpd/subjects/{document}/export': 'lgpd:manage',
 };
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
@@ -70,7 +71,9 @@ describe('permissions', () => {
         const permission = EXPECTED[operation];
         if (permission === 'public' || permission === undefined) continue;
         const [method = 'GET', template = ''] = operation.split(' ');
-        const path = template.replace('{id}', String(app.seeded.a.creditorId));
+        const path = template
+          .replace('{id}', String(app.seeded.a.creditorId))
+          .replace('{document}', '52998224725');
         const response = await call(path, {
           method,
           headers: method === 'GET' || method === 'DELETE' ? {} : { 'content-type': 'application/json' },

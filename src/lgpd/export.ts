@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { Scope } from '../access/scope.ts';
+import { appendAudit } from '../audit/log.ts';
+import type { Database } from '../db/client.ts';
+import { withTenant } from '../db/tenant.ts';
+import { parseTaxId } from '../shared/documents.ts';
+import { badRequest } from '../shared/problem.ts';
+
+export type SubjectExport = {
+  subject: { document: string; kind: 'person' | 'company' };
+  generatedAt: string;
+  organization: { name: string };
+  /** One entry per client company (controller) that holds data about the subject. */
+  controllers: {
+    creditor: { legalName: string; cnpj: string };
+    debtor: Record<string, unknown>;
+    receivables: Record<string, unknown>[];
+    changes: Record<string, unknown>[];
+  }[];
+  /** Rows of import files that were rejected and mention the subject's document (kept as sent). */
+  rejectedImportRows: {
+    importId: number;
+    line: number;
+    column: string | null;
+    value: string | null;
+    reason: string;
+  }[];
+};
+
+/** A reference to a person that can sit in the audit trail without spreading the document itself. */
+export function subjectReference(document: string): string {
+  return `sha256:${createHash('sha256').update(document).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * Everything the organization holds about one CPF/CNPJ (LGPD art. 18 II, access), grouped by the client
+ * company that is its controller. The export itself is recorded in the audit trail.
+ */
+export async function exportSubjectData(
+  db: Database,
+  scope: Scope,
+  documentInput: string,
+): Promise<SubjectExport> {
+  const parsed = parseTaxId(documentInput);
+  if (!parsed.ok) throw badRequest(`"${documentInput}" is not a valid CPF or CNPJ: ${parsed.reason}`);
+  const { value: document, kind } = parsed.taxId;
+  return withTenant(db, scope.orgId, async (tx) => {
+    const [org] = await tx.query<{ name: string }>('select name from organizations where id = $1', [
+      scope.orgId,
+    ]);
+    const debtors = await tx.query<
+      Record<string, unknown> & { id: number; creditor_id: number; legal_name: string; cnpj: string }
+    >(
+      `select d.*, c.legal_name, c.cnpj from debtors d join creditors c on c.org_id = d.org_id and c.id = d.creditor_id
+        where d.org_id = $1 and d.document = $2 and ($3::bigint[] is null or d.creditor_id = any($3)) order by c.legal_name`,
+      [scope.orgId, document, scope.creditorIds],
+    );
+    const controllers: SubjectExport['controllers'] = [];
+    for (const { legal_name, cnpj, org_id: _org, ...debtor } of debtors) {
+      const receivables = await tx.query<Record<string, unknown>>(
+        `select id, external_id, document_number, installment_number, installment_count, issue_date, due_date,
+                original_cents, open_cents, status, nosso_numero, pix_txid, description, created_at, updated_at
+           from receivables where org_id = $1 and debtor_id = $2 order by due_date, id`,
+        [scope.orgId, debtor.id],
+      );
+      const changes = await tx.query<Record<string, unknown>>(
+        `select c.receivable_id, c.import_id, c.changes, c.changed_at from receivable_changes c
+           join receivables r on r.org_id = c.org_id and r.id = c.receivable_id
+          where c.org_id = $1 and r.debtor_id = $2 order by c.id`,
+        [scope.orgId, debtor.id],
+      );
+      controllers.push({ creditor: { legalName: legal_name, cnpj }, debtor, receivables, changes });
+    }
+    const rejectedImportRows = await tx.query<SubjectExport['rejectedImportRows'][number]>(
+      `select e.import_id as "importId", e.line, e."column", e.value, e.reason from import_errors e
+         join imports i on i.org_id = e.org_id and i.id = e.import_id
+        where e.org_id = $1 and e.subject_document = $2 and ($3::bigint[] is null or i.creditor_id = any($3))
+        order by e.import_id, e.seq`,
+      [scope.orgId, document, scope.creditorIds],
+    );
+    await appendAudit(tx, {
+      orgId: scope.orgId,
+      actor: scope.actor,
+      action: 'lgpd.subject_exported',
+      entity: 'subject',
+      entityId: subjectReference(document),
+      after: {
+        controllers: controllers.length,
+        receivables: controllers.reduce((n, c) => n + c.receivables.length, 0),
+      },
+    });
+    return {
+      subject: { document, kind },
+      generatedAt: new Date().toISOString(),
+      organization: { name: org?.name ?? '' },
+      controllers,
+      rejectedImportRows,
+    };
+  });
+}
