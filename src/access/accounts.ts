@@ -217,22 +217,7 @@ export async function login(
   );
   // Verify against a fixed hash when the user is unknown, so timing does not reveal which emails exist.
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
-  let result: 'ok' | 'invalid' | 'totp_required' | 'totp_wrong' = 'invalid';
-  if (user && passwordOk) {
-    if (!user.totpSecret) result = 'ok';
-    else if (!input.code) result = 'totp_required';
-    else
-      result = (await acceptTotp(
-        db,
-        user.id,
-        user.totpSecret,
-        user.totpLastStep,
-        input.code,
-        input.secretKey,
-      ))
-        ? 'ok'
-        : 'totp_wrong';
-  }
+  const result = user && passwordOk ? await secondFactor(db, user, input.code, input.secretKey) : 'invalid';
   // Asking for the code is not a failure; a wrong password or a wrong code is.
   if (result !== 'totp_required') {
     await db.query('insert into login_attempts (email, ip, succeeded) values ($1, $2, $3)', [
@@ -253,6 +238,18 @@ export async function login(
   );
   const session = await sessionFor(db, user.id, first.id, id);
   return session ? { ok: true, token, session } : { ok: false, reason: 'invalid' };
+}
+
+/** After the right password: whether the second factor (when the user has it on) is satisfied. */
+async function secondFactor(
+  db: Database,
+  user: { id: number; totpSecret: string | null; totpLastStep: number | null },
+  code: string | undefined,
+  key: Buffer | null,
+): Promise<'ok' | 'totp_required' | 'totp_wrong'> {
+  if (!user.totpSecret) return 'ok';
+  if (!code) return 'totp_required';
+  return (await acceptTotp(db, user.id, user.totpSecret, user.totpLastStep, code, key)) ? 'ok' : 'totp_wrong';
 }
 
 function requireKey(key: Buffer | null): Buffer {
@@ -294,25 +291,35 @@ export async function startTotp(db: Database, session: AuthenticatedSession, key
   return { secret, otpauthUrl: otpauthUrl(secret, session.view.user.email) };
 }
 
-/** Turns the second factor on once the person proves their app has the seed. */
-export async function confirmTotp(
+/**
+ * Turns the second factor on (once the person proves their app has the seed) or off (with a current
+ * code), and records it in the audit trail. False when the code does not match.
+ */
+async function switchTotp(
   db: Database,
   session: AuthenticatedSession,
   code: string,
   key: Buffer | null,
+  on: boolean,
 ): Promise<boolean> {
   const userId = session.view.user.id;
   const [user] = await db.query<{ secret: string | null; lastStep: number | null }>(
-    'select totp_secret as secret, totp_last_step as "lastStep" from users where id = $1 and totp_enabled_at is null',
-    [userId],
+    `select totp_secret as secret, totp_last_step as "lastStep" from users
+      where id = $1 and (totp_enabled_at is not null) = $2`,
+    [userId, !on],
   );
   if (!user?.secret || !(await acceptTotp(db, userId, user.secret, user.lastStep, code, key))) return false;
   await db.transaction(async (tx) => {
-    await tx.query('update users set totp_enabled_at = now() where id = $1', [userId]);
+    await tx.query(
+      on
+        ? 'update users set totp_enabled_at = now() where id = $1'
+        : 'update users set totp_secret = null, totp_enabled_at = null, totp_last_step = null where id = $1',
+      [userId],
+    );
     await appendAudit(tx, {
       orgId: session.scope.orgId,
       actor: session.scope.actor,
-      action: 'user.totp_enabled',
+      action: on ? 'user.totp_enabled' : 'user.totp_disabled',
       entity: 'user',
       entityId: userId,
     });
@@ -320,34 +327,11 @@ export async function confirmTotp(
   return true;
 }
 
-/** Turns the second factor off; a current code is required. */
-export async function disableTotp(
-  db: Database,
-  session: AuthenticatedSession,
-  code: string,
-  key: Buffer | null,
-): Promise<boolean> {
-  const userId = session.view.user.id;
-  const [user] = await db.query<{ secret: string | null; lastStep: number | null }>(
-    'select totp_secret as secret, totp_last_step as "lastStep" from users where id = $1 and totp_enabled_at is not null',
-    [userId],
-  );
-  if (!user?.secret || !(await acceptTotp(db, userId, user.secret, user.lastStep, code, key))) return false;
-  await db.transaction(async (tx) => {
-    await tx.query(
-      'update users set totp_secret = null, totp_enabled_at = null, totp_last_step = null where id = $1',
-      [userId],
-    );
-    await appendAudit(tx, {
-      orgId: session.scope.orgId,
-      actor: session.scope.actor,
-      action: 'user.totp_disabled',
-      entity: 'user',
-      entityId: userId,
-    });
-  });
-  return true;
-}
+export const confirmTotp = (db: Database, session: AuthenticatedSession, code: string, key: Buffer | null) =>
+  switchTotp(db, session, code, key, true);
+
+export const disableTotp = (db: Database, session: AuthenticatedSession, code: string, key: Buffer | null) =>
+  switchTotp(db, session, code, key, false);
 
 const DUMMY_HASH =
   '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5cQ2C1hD2cO0J8yq3nJxq0Qm1yv3b5xq3R8rZQ2kYyQ';

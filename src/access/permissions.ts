@@ -18,16 +18,7 @@ export type Permission = (typeof PERMISSIONS)[number];
  * reads are further limited to its creditors by the Scope and by the data functions.
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: [
-    'session',
-    'portfolio:read',
-    'portfolio:write',
-    'imports:read',
-    'imports:write',
-    'api_keys:manage',
-    'audit:read',
-    'lgpd:manage',
-  ],
+  admin: PERMISSIONS,
   manager: ['session', 'portfolio:read', 'portfolio:write', 'imports:read', 'imports:write'],
   collector: ['session', 'portfolio:read', 'imports:read'],
   client_viewer: ['session', 'portfolio:read', 'imports:read'],
