@@ -145,7 +145,7 @@ export async function buildServer(
 
   publicAccessRoutes(app, context);
   await app.register(async (api) => {
-    const typed = api as unknown as App;
+    const typed: App = api.withTypeProvider<TypeBoxTypeProvider>();
     typed.addHook('onRequest', authenticator(context.db, context.localToken ?? null));
     typed.addHook('onRequest', authorize);
     accessRoutes(typed, context);

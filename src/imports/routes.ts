@@ -148,8 +148,8 @@ export function importRoutes(app: App, { db, config, wakeWorker }: AppContext) {
       });
       try {
         const size = await storeFile(db, scope.orgId, importId, limited(bytes, config.maxUploadBytes));
-        if ('truncated' in (bytes as object) && (bytes as { truncated?: boolean }).truncated)
-          throw new UploadTooLarge();
+        // A multipart file stream stops at the size limit and says so with `truncated` instead of failing.
+        if ((bytes as { truncated?: boolean }).truncated === true) throw new UploadTooLarge();
         await tenantQuery(db, scope, 'update imports set total_bytes = $3 where org_id = $1 and id = $2', [
           scope.orgId,
           importId,
