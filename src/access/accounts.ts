@@ -41,6 +41,7 @@ const TENANT_TABLES = [
   'receivable_changes',
   'receivables',
   'imports',
+  'consent_events',
   'debtors',
   'api_keys',
   'sessions',

@@ -10,6 +10,7 @@ export const PERMISSIONS = [
   'api_keys:manage',
   'audit:read',
   'lgpd:manage',
+  'consent:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -19,8 +20,8 @@ export type Permission = (typeof PERMISSIONS)[number];
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  manager: ['session', 'portfolio:read', 'portfolio:write', 'imports:read', 'imports:write'],
-  collector: ['session', 'portfolio:read', 'imports:read'],
+  manager: ['session', 'portfolio:read', 'portfolio:write', 'imports:read', 'imports:write', 'consent:write'],
+  collector: ['session', 'portfolio:read', 'imports:read', 'consent:write'],
   client_viewer: ['session', 'portfolio:read', 'imports:read'],
   auditor: ['session', 'portfolio:read', 'imports:read', 'audit:read'],
 };

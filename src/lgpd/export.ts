@@ -16,6 +16,7 @@ export type SubjectExport = {
     debtor: Record<string, unknown>;
     receivables: Record<string, unknown>[];
     changes: Record<string, unknown>[];
+    consents: Record<string, unknown>[];
   }[];
   /** Rows of import files that were rejected and mention the subject's document (kept as sent). */
   rejectedImportRows: {
@@ -69,7 +70,11 @@ export async function exportSubjectData(
           where c.org_id = $1 and r.debtor_id = $2 order by c.id`,
         [scope.orgId, debtor.id],
       );
-      controllers.push({ creditor: { legalName: legal_name, cnpj }, debtor, receivables, changes });
+      const consents = await tx.query<Record<string, unknown>>(
+        'select channel, event, source, actor, at from consent_events where org_id = $1 and debtor_id = $2 order by id',
+        [scope.orgId, debtor.id],
+      );
+      controllers.push({ creditor: { legalName: legal_name, cnpj }, debtor, receivables, changes, consents });
     }
     const rejectedImportRows = await tx.query<SubjectExport['rejectedImportRows'][number]>(
       `select e.import_id as "importId", e.line, e."column", e.value, e.reason from import_errors e

@@ -14,10 +14,18 @@ import {
 import type { App, AppContext } from '../http/types.ts';
 import { isCalendarDate } from '../shared/dates.ts';
 import { badRequest } from '../shared/problem.ts';
+import { listConsents, recordConsent } from './consents.ts';
 import { aging, createCreditor, creditorStats, getCreditor, listCreditors } from './creditors.ts';
 import { getDebtor, listDebtors } from './debtors.ts';
 import { listReceivables } from './receivables.ts';
-import { RECEIVABLE_STATUSES, type ReceivableStatus as Status } from './schema.ts';
+import {
+  CHANNELS,
+  type Channel,
+  CONSENT_EVENTS,
+  type ConsentEvent,
+  RECEIVABLE_STATUSES,
+  type ReceivableStatus as Status,
+} from './schema.ts';
 
 const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 }));
 const DateQuery = Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }));
@@ -28,7 +36,61 @@ function checkDate(name: string, value: string | undefined): string | undefined 
   return value;
 }
 
+const Consent = Type.Object({
+  id: Id,
+  channel: Type.String(),
+  event: Type.String(),
+  source: Type.String(),
+  actor: Type.String(),
+  at: Type.Unsafe<Date>({ type: 'string', format: 'date-time' }),
+});
+
 export function portfolioRoutes(app: App, { db }: AppContext) {
+  app.get(
+    '/api/v1/debtors/:id/consents',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['portfolio'],
+        summary: 'The debtor’s consent and opt-out ledger, per channel, oldest first',
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(Consent) }) },
+      },
+    },
+    async (request) => ({ items: await listConsents(db, requireScope(request), request.params.id) }),
+  );
+
+  app.post(
+    '/api/v1/debtors/:id/consents',
+    {
+      config: { permission: 'consent:write' },
+      schema: {
+        tags: ['portfolio'],
+        summary: 'Record a debtor’s consent, opt-out or opt-in for a channel (e.g. heard on a call)',
+        params: IdParams,
+        body: Type.Object({
+          channel: Type.Unsafe<Channel>({ type: 'string', enum: [...CHANNELS] }),
+          event: Type.Unsafe<ConsentEvent>({ type: 'string', enum: [...CONSENT_EVENTS] }),
+          source: Type.String({
+            minLength: 1,
+            maxLength: 100,
+            description: 'where the choice was made: phone, portal, whatsapp...',
+          }),
+        }),
+        response: { 201: Consent },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(
+        await recordConsent(db, requireScope(request), {
+          debtorId: request.params.id,
+          channel: request.body.channel as Channel,
+          event: request.body.event as ConsentEvent,
+          source: request.body.source,
+        }),
+      ),
+  );
+
   app.get(
     '/api/v1/creditors',
     {

@@ -155,3 +155,34 @@ export const receivableChanges = pgTable(
     foreignKey({ columns: [t.orgId, t.receivableId], foreignColumns: [receivables.orgId, receivables.id] }),
   ],
 );
+
+export const CHANNELS = ['email', 'sms', 'whatsapp', 'phone', 'letter'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const CONSENT_EVENTS = ['consent', 'opt_out', 'opt_in'] as const;
+export type ConsentEvent = (typeof CONSENT_EVENTS)[number];
+
+/**
+ * The consent and opt-out ledger (LGPD): every choice a debtor made about a channel, append-only.
+ * `debtors.channel_preferences` is the current state derived from it.
+ */
+export const consentEvents = pgTable(
+  'consent_events',
+  {
+    orgId: bigint('org_id', { mode: 'number' }).notNull(),
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    debtorId: bigint('debtor_id', { mode: 'number' }).notNull(),
+    channel: text('channel').$type<Channel>().notNull(),
+    event: text('event').$type<ConsentEvent>().notNull(),
+    /** Where the choice was made: phone call, portal, WhatsApp reply, import, ... */
+    source: text('source').notNull(),
+    actor: text('actor').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('consent_events_debtor_idx').on(t.orgId, t.debtorId, t.id),
+    foreignKey({ columns: [t.orgId, t.debtorId], foreignColumns: [debtors.orgId, debtors.id] }),
+    check('consent_events_channel_check', sql`${t.channel} in ('email','sms','whatsapp','phone','letter')`),
+    check('consent_events_event_check', sql`${t.event} in ('consent','opt_out','opt_in')`),
+  ],
+);

@@ -23,6 +23,8 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/creditors/{id}/aging': 'portfolio:read',
   'GET /api/v1/debtors': 'portfolio:read',
   'GET /api/v1/debtors/{id}': 'portfolio:read',
+  'GET /api/v1/debtors/{id}/consents': 'portfolio:read',
+  'POST /api/v1/debtors/{id}/consents': 'consent:write',
   'GET /api/v1/receivables': 'portfolio:read',
   'POST /api/v1/imports': 'imports:write',
   'POST /api/v1/imports/preview': 'imports:write',
