@@ -26,5 +26,12 @@ describe('seedDemo', () => {
       `select (select count(*)::int from receivables) as receivables, (select count(*)::int from imports where status = 'completed') as imports`,
     );
     expect(counts).toEqual({ receivables: 20_600, imports: 4 });
+    // Every opt-out shown on a debtor comes from the consent ledger.
+    const [optOuts] = await test.db.query<{ ledger: number; shown: number }>(
+      `select (select count(*)::int from consent_events where event = 'opt_out') as ledger,
+              (select count(*)::int from debtors where channel_preferences <> '{}'::jsonb) as shown`,
+    );
+    expect(optOuts?.ledger).toBeGreaterThan(50);
+    expect(optOuts?.shown).toBe(optOuts?.ledger);
   });
 });

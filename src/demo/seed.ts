@@ -6,7 +6,7 @@ import {
 } from '../access/accounts.ts';
 import { type Scope, scopeFor } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
-import { tenantQuery } from '../db/tenant.ts';
+import { withTenant } from '../db/tenant.ts';
 import { createImport, runImport } from '../imports/run.ts';
 import { createCreditor } from '../portfolio/creditors.ts';
 import { type CalendarDate, todayIn } from '../shared/dates.ts';
@@ -60,14 +60,22 @@ async function seedCreditor(
       `demo import for ${spec.key} did not go in cleanly: ${result.errorMessage ?? `${result.rejected} rejected`}`,
     );
   }
-  await tenantQuery(
-    db,
-    scope,
-    `update debtors d set channel_preferences = jsonb_build_object(o.channel, jsonb_build_object('optedOutAt', now(), 'source', 'demo'))
-       from jsonb_to_recordset($3::jsonb) as o(document text, channel text)
-      where d.org_id = $1 and d.creditor_id = $2 and d.document = o.document`,
-    [scope.orgId, creditor.id, JSON.stringify(optOuts)],
-  );
+  // Opt-outs go into the ledger, and the current preferences are derived from it, as recordConsent does.
+  await withTenant(db, scope.orgId, async (tx) => {
+    await tx.query(
+      `insert into consent_events (org_id, debtor_id, channel, event, source, actor)
+       select d.org_id, d.id, o.channel, 'opt_out', 'demo', 'system'
+         from jsonb_to_recordset($3::jsonb) as o(document text, channel text)
+         join debtors d on d.org_id = $1 and d.creditor_id = $2 and d.document = o.document`,
+      [scope.orgId, creditor.id, JSON.stringify(optOuts)],
+    );
+    await tx.query(
+      `update debtors d set channel_preferences = jsonb_build_object(e.channel, jsonb_build_object('optedOutAt', e.at, 'source', e.source))
+         from consent_events e
+        where e.org_id = d.org_id and e.debtor_id = d.id and d.org_id = $1 and d.creditor_id = $2`,
+      [scope.orgId, creditor.id],
+    );
+  });
   log(`  ${spec.tradeName}: ${result.imported} receivables`);
   return { id: creditor.id, imported: result.imported };
 }
