@@ -1,8 +1,10 @@
+import { afterAll, beforeAll } from 'vitest';
 import { addMember, createOrganization } from '../../src/access/accounts.ts';
 import { type Scope, scopeFor } from '../../src/access/scope.ts';
 import type { Database } from '../../src/db/client.ts';
 import { createImport, runImport } from '../../src/imports/run.ts';
 import { createCreditor } from '../../src/portfolio/creditors.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export const PASSWORD = 'test-password-1';
 
@@ -142,6 +144,30 @@ export async function seedTwoOrganizations(db: Database): Promise<Seeded> {
       client: 'client@alfa.test',
       collector: 'collector@alfa.test',
       otherOrg: 'admin@beta.test',
+    },
+  };
+}
+
+/**
+ * A fresh, migrated database with the two-organization seed for the test file that calls it, dropped
+ * when the file ends. Read `db` and `seeded` inside tests (they exist once beforeAll has run).
+ */
+export function useSeededDatabase(): { readonly db: Database; readonly seeded: Seeded } {
+  let test: TestDatabase | null = null;
+  let seeded: Seeded | null = null;
+  beforeAll(async () => {
+    test = await createTestDatabase();
+    seeded = await seedTwoOrganizations(test.db);
+  });
+  afterAll(() => test?.drop());
+  return {
+    get db() {
+      if (!test) throw new Error('useSeededDatabase: read db inside a test');
+      return test.db;
+    },
+    get seeded() {
+      if (!seeded) throw new Error('useSeededDatabase: read seeded inside a test');
+      return seeded;
     },
   };
 }
