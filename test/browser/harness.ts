@@ -63,3 +63,15 @@ export async function login(page: Page, email: string, password: string): Promis
   await page.getByRole('button', { name: 'Entrar' }).click();
   await page.getByTestId('brand').waitFor({ timeout: STEP_TIMEOUT });
 }
+
+/** Opens "Nova importação", picks the test creditor and chooses the file (nothing is sent yet). */
+export async function chooseImportFile(page: Page, csvPath: string): Promise<void> {
+  await page.getByRole('link', { name: 'Importações' }).click();
+  await page.getByTestId('new-import').click();
+  await page.getByTestId('import-form').waitFor({ timeout: STEP_TIMEOUT });
+  const creditorSelect = page.getByTestId('import-creditor');
+  await creditorSelect.click();
+  await creditorSelect.fill(app.creditor.legalName);
+  await page.getByRole('option', { name: app.creditor.legalName }).first().click();
+  await page.locator('[data-testid="import-form"] input[type="file"]').setInputFiles(csvPath);
+}

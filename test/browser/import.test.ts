@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   app,
   browser,
+  chooseImportFile,
   cpfFromBase,
   formatTaxId,
   login,
@@ -54,18 +55,7 @@ describe('import through the web UI', () => {
       const csvPath = join(workDir, `titulos-${run}.csv`);
       await writeFile(csvPath, `${csv}\r\n`, 'utf8');
 
-      // Imports → new import form.
-      await page.getByRole('link', { name: 'Importações' }).click();
-      await page.getByTestId('new-import').click();
-      await page.getByTestId('import-form').waitFor({ timeout: STEP_TIMEOUT });
-
-      // Choose the creditor in the searchable select.
-      const creditorSelect = page.getByTestId('import-creditor');
-      await creditorSelect.click();
-      await creditorSelect.fill(app.creditor.legalName);
-      await page.getByRole('option', { name: app.creditor.legalName }).first().click();
-
-      await page.locator('[data-testid="import-form"] input[type="file"]').setInputFiles(csvPath);
+      await chooseImportFile(page, csvPath);
       await page.getByTestId('import-submit').click();
 
       // Poll until the import finishes (the page polls the API every 500 ms).

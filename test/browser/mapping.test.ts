@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   app,
   browser,
+  chooseImportFile,
   cpfFromBase,
   login,
   RESULTS,
@@ -47,16 +48,7 @@ describe('column mapping in the web UI', () => {
       const csvPath = join(workDir, `erp-${run}.csv`);
       await writeFile(csvPath, `${csv}\n`, 'utf8');
 
-      await page.getByRole('link', { name: 'Importações' }).click();
-      await page.getByTestId('new-import').click();
-      await page.getByTestId('import-form').waitFor({ timeout: STEP_TIMEOUT });
-
-      const creditorSelect = page.getByTestId('import-creditor');
-      await creditorSelect.click();
-      await creditorSelect.fill(app.creditor.legalName);
-      await page.getByRole('option', { name: app.creditor.legalName }).first().click();
-
-      await page.locator('[data-testid="import-form"] input[type="file"]').setInputFiles(csvPath);
+      await chooseImportFile(page, csvPath);
 
       // What the preview found.
       await page.getByTestId('column-mapping').waitFor({ timeout: STEP_TIMEOUT });
