@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { useSeededDatabase } from '../../test/support/seed.ts';
+import { seededDatabaseForFile } from '../../test/support/seed.ts';
 import { creditors, receivables } from './schema.ts';
 import { tenantQuery, withTenant } from './tenant.ts';
 
-const fixture = useSeededDatabase();
+const fixture = seededDatabaseForFile();
 
 const TENANT_TABLES = [
   'creditors',

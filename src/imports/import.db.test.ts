@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bytesOf, importCsv, SAMPLE_CSV, useSeededDatabase } from '../../test/support/seed.ts';
+import { bytesOf, importCsv, SAMPLE_CSV, seededDatabaseForFile } from '../../test/support/seed.ts';
 import { listReceivables } from '../portfolio/receivables.ts';
 import { batchSize, createImport, getImport, listImportErrors, runImport } from './run.ts';
 
-const fixture = useSeededDatabase();
+const fixture = seededDatabaseForFile();
 
 const count = async (sql: string, params: unknown[] = []) =>
   (await fixture.db.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params))[0]?.n ?? 0;

@@ -152,7 +152,7 @@ export async function seedTwoOrganizations(db: Database): Promise<Seeded> {
  * A fresh, migrated database with the two-organization seed for the test file that calls it, dropped
  * when the file ends. Read `db` and `seeded` inside tests (they exist once beforeAll has run).
  */
-export function useSeededDatabase(): { readonly db: Database; readonly seeded: Seeded } {
+export function seededDatabaseForFile(): { readonly db: Database; readonly seeded: Seeded } {
   let test: TestDatabase | null = null;
   let seeded: Seeded | null = null;
   beforeAll(async () => {
@@ -162,11 +162,11 @@ export function useSeededDatabase(): { readonly db: Database; readonly seeded: S
   afterAll(() => test?.drop());
   return {
     get db() {
-      if (!test) throw new Error('useSeededDatabase: read db inside a test');
+      if (!test) throw new Error('seededDatabaseForFile: read db inside a test');
       return test.db;
     },
     get seeded() {
-      if (!seeded) throw new Error('useSeededDatabase: read seeded inside a test');
+      if (!seeded) throw new Error('seededDatabaseForFile: read seeded inside a test');
       return seeded;
     },
   };
