@@ -19,6 +19,15 @@ export type Config = {
   seedDemo: boolean;
   /** `REGUA_WORKER`: run background jobs in the server process (default true). */
   runWorker: boolean;
+  /** `REGUA_SCHEDULER`: plan each business day automatically in background processes (default true). */
+  runScheduler: boolean;
+  /** `REGUA_DISPATCH_BATCH`: outbox messages a dispatcher claims at a time (default 200). */
+  dispatchBatchSize: number;
+  /**
+   * `REGUA_DISPATCH_LEASE_MS`: how long a dispatcher's claim lasts; a message whose dispatcher died is
+   * taken over after it (default 60000).
+   */
+  dispatchLeaseMs: number;
   /** `REGUA_SESSION_DAYS`: web session lifetime (default 7). */
   sessionDays: number;
   /** `LOG_LEVEL`: fatal, error, warn, info (default), debug. */
@@ -58,6 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: intSetting(env, 'REGUA_MAX_UPLOAD_MB', 200) * 1024 * 1024,
     seedDemo: boolSetting(env, 'REGUA_DEMO', true),
     runWorker: boolSetting(env, 'REGUA_WORKER', true),
+    runScheduler: boolSetting(env, 'REGUA_SCHEDULER', true),
+    dispatchBatchSize: Math.max(1, intSetting(env, 'REGUA_DISPATCH_BATCH', 200)),
+    dispatchLeaseMs: Math.max(1_000, intSetting(env, 'REGUA_DISPATCH_LEASE_MS', 60_000)),
     sessionDays: intSetting(env, 'REGUA_SESSION_DAYS', 7),
     logLevel: env.LOG_LEVEL || 'info',
     secretKey: env.REGUA_SECRET_KEY ? parseSecretKey(env.REGUA_SECRET_KEY) : null,

@@ -6,9 +6,8 @@ import { openDatabase } from './db/open.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
 import { buildServer, WEB_ROOT } from './http/server.ts';
 import type { App } from './http/types.ts';
-import { importJobHandler } from './imports/jobs.ts';
-import { releaseOrphanedJobs, startWorker, type Worker } from './jobs/queue.ts';
 import { embeddedSecretKey } from './shared/secrets.ts';
+import { type Background, startBackground } from './worker.ts';
 
 export type Running = { app: App; db: Database; url: string; stop(): Promise<void> };
 
@@ -36,20 +35,18 @@ export async function startRegua(
       const demo = await seedDemo(db, { log });
       if (demo.created) log(`Demo ready: ${demo.debtors} debtors, ${demo.receivables} receivables.`);
     }
-    let worker: Worker | null = null;
+    let background: Background | null = null;
     const app = await buildServer({
       db,
       config,
       localToken,
       logger: options.logger,
-      wakeWorker: () => worker?.wake(),
+      wakeWorker: () => background?.jobs.wake(),
     });
     if (config.runWorker) {
-      const orphans = await releaseOrphanedJobs(db);
-      if (orphans > 0) log(`Resuming ${orphans} background job(s) left by a stopped process.`);
-      worker = startWorker(db, [importJobHandler(db)], {
-        concurrency: 2,
-        onError: (error) => app.log.error({ err: error }, 'background job failed'),
+      background = await startBackground(db, config, {
+        log,
+        onError: (error, what) => app.log.error({ err: error }, `${what} failed`),
       });
     }
     await app.listen({ port: config.port, host: config.host });
@@ -62,7 +59,7 @@ export async function startRegua(
       url: actualUrl,
       async stop() {
         await app.close();
-        await worker?.stop();
+        await background?.stop();
         if (!options.db) await db.close();
         opened.release();
       },

@@ -11,6 +11,9 @@ export const PERMISSIONS = [
   'audit:read',
   'lgpd:manage',
   'consent:write',
+  'cadences:write',
+  'holds:write',
+  'plan:run',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -20,8 +23,18 @@ export type Permission = (typeof PERMISSIONS)[number];
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  manager: ['session', 'portfolio:read', 'portfolio:write', 'imports:read', 'imports:write', 'consent:write'],
-  collector: ['session', 'portfolio:read', 'imports:read', 'consent:write'],
+  manager: [
+    'session',
+    'portfolio:read',
+    'portfolio:write',
+    'imports:read',
+    'imports:write',
+    'consent:write',
+    'cadences:write',
+    'holds:write',
+    'plan:run',
+  ],
+  collector: ['session', 'portfolio:read', 'imports:read', 'consent:write', 'holds:write'],
   client_viewer: ['session', 'portfolio:read', 'imports:read'],
   auditor: ['session', 'portfolio:read', 'imports:read', 'audit:read'],
 };

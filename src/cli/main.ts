@@ -7,6 +7,8 @@ import { createApiKey, findOrganizationBySlug } from '../access/accounts.ts';
 import { ROLES, type Role } from '../access/schema.ts';
 import { type Scope, scopeFor } from '../access/scope.ts';
 import { verifyAudit } from '../audit/log.ts';
+import { dispatchBatch } from '../channels/dispatcher.ts';
+import { sandboxRegistry } from '../channels/sandbox.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { backupEmbedded, restoreEmbedded } from '../db/backup.ts';
 import type { Database } from '../db/client.ts';
@@ -14,6 +16,7 @@ import { DataDirLocked, readLock } from '../db/lock.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
 import { seedDemo } from '../demo/seed.ts';
+import { planAll } from '../dunning/planner.ts';
 import { IMPORT_JOB } from '../imports/jobs.ts';
 import {
   createImport,
@@ -25,7 +28,9 @@ import {
 import { runAsJob } from '../jobs/queue.ts';
 import { findCreditor } from '../portfolio/creditors.ts';
 import { banner, startRegua } from '../server.ts';
+import { isCalendarDate } from '../shared/dates.ts';
 import { Problem } from '../shared/problem.ts';
+import { startBackground } from '../worker.ts';
 import { ensureWebBuilt } from './web.ts';
 
 const USAGE = `Régua: collections platform
@@ -35,6 +40,9 @@ Usage:
   regua demo [--seed N]                    create the demo organizations if missing
   regua import --org SLUG --creditor CNPJ_OR_ID FILE [--json] [--map field=Header,...] [--format csv|json]
   regua api-key create --org SLUG --name NAME [--role manager]
+  regua plan [--date YYYY-MM-DD] [--json]  plan the day's contacts for every organization (idempotent)
+  regua dispatch                           send every due message in the outbox, then stop
+  regua worker                             run background work (jobs, dispatcher, scheduler) without HTTP
   regua migrate                            bring the database schema up to date
   regua audit verify [--org SLUG]          check every organization's audit trail for tampering
   regua backup [FILE]                      back up the embedded database (stop the server first)
@@ -121,6 +129,42 @@ async function printResult(record: ImportRecord, json: boolean, errors: () => As
       `  line ${e.line}${e.column ? `, ${e.column}` : ''}${e.value ? ` "${e.value}"` : ''}: ${e.reason}`,
     );
   }
+}
+
+async function planCommand(config: Config, args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: { date: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  if (values.date !== undefined && !isCalendarDate(values.date))
+    throw new UsageError(`--date takes a date as YYYY-MM-DD, got "${values.date}"`);
+  return withDatabase(config, async (db) => {
+    const result = await planAll(db, { date: values.date });
+    if (values.json) {
+      const { date, planned, skipped, byChannel, byReason, businessDay, organizations } = result;
+      console.log(
+        JSON.stringify({ date, planned, skipped, byChannel, byReason, businessDay, organizations }),
+      );
+      return;
+    }
+    for (const org of result.organizations) {
+      if (!org.businessDay) {
+        console.log(`${org.slug}: ${org.date} is not a business day; nothing planned.`);
+        continue;
+      }
+      const channels =
+        Object.entries(org.byChannel)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || 'none';
+      const reasons =
+        Object.entries(org.byReason)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || 'none';
+      console.log(
+        `${org.slug} ${org.date}: planned ${org.planned} contacts (${channels}); skipped ${org.skipped} (${reasons}).`,
+      );
+    }
+  });
 }
 
 async function importCommand(config: Config, args: string[]) {
@@ -282,6 +326,42 @@ async function main(argv: string[]) {
         );
       });
     }
+    case 'plan':
+      return planCommand(config, rest);
+    case 'dispatch':
+      return withDatabase(config, async (db) => {
+        const workerId = `cli:${process.pid}`;
+        const total = { sent: 0, deferred: 0, retrying: 0, failed: 0, cancelled: 0 };
+        const channels = sandboxRegistry(db);
+        for (;;) {
+          const outcome = await dispatchBatch(db, {
+            workerId,
+            channels,
+            batchSize: config.dispatchBatchSize,
+            leaseMs: config.dispatchLeaseMs,
+          });
+          for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += outcome[key];
+          if (outcome.claimed < config.dispatchBatchSize) break;
+        }
+        console.log(
+          `Sent ${total.sent}, deferred to the contact window ${total.deferred}, retrying ${total.retrying}, failed ${total.failed}, cancelled ${total.cancelled}.`,
+        );
+      });
+    case 'worker':
+      return withDatabase(config, async (db) => {
+        const background = await startBackground(db, config, {
+          log: (line) => console.log(line),
+          onError: (error, what) => console.error(`${what} failed:`, error),
+        });
+        console.log(
+          `Worker ${process.pid} running (jobs, dispatcher${config.runScheduler ? ', scheduler' : ''}). Ctrl+C to stop.`,
+        );
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await background.stop();
+      });
     case 'migrate':
       return withDatabase(config, async (db) => {
         const applied = await migrate(db);

@@ -16,9 +16,36 @@ const TENANT_TABLES = [
   'api_keys',
   'memberships',
   'jobs',
+  'consent_events',
+  'audit_log',
+  'cadences',
+  'cadence_versions',
+  'cadence_segments',
+  'cadence_steps',
+  'collection_holds',
+  'plan_runs',
+  'plan_skips',
+  'outbound_messages',
+  'outbound_message_items',
+  'sandbox_inbox',
 ];
 
 describe('row-level security', () => {
+  it('is on for every table with an org_id column, and each of them is in the list checked below', async () => {
+    const tables = await fixture.db.query<{ name: string; rls: boolean }>(
+      `select c.relname as name, c.relrowsecurity as rls
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind = 'r'
+          and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'org_id')
+          -- Tables tenant work cannot touch at all (sessions) need no policy.
+          and has_table_privilege('regua_app', c.oid, 'SELECT')
+        order by 1`,
+    );
+    const tenant = tables;
+    expect(tenant.filter((t) => !t.rls).map((t) => t.name)).toEqual([]);
+    expect(tenant.map((t) => t.name).sort()).toEqual([...TENANT_TABLES].sort());
+  });
+
   it('a query that forgets its organization filter sees only its own organization, in every tenant table', async () => {
     const a = fixture.seeded.a.scope.orgId;
     const b = fixture.seeded.b.scope.orgId;

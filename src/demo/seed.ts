@@ -10,6 +10,7 @@ import { withTenant } from '../db/tenant.ts';
 import { createImport, runImport } from '../imports/run.ts';
 import { createCreditor } from '../portfolio/creditors.ts';
 import { type CalendarDate, todayIn } from '../shared/dates.ts';
+import { seedDemoCadences } from './cadences.ts';
 import { DEMO_CREDITORS, type DemoCreditorSpec, demoCsv, OTHER_CREDITOR } from './generate.ts';
 
 export const DEMO_PASSWORD = 'regua-demo';
@@ -60,8 +61,18 @@ async function seedCreditor(
       `demo import for ${spec.key} did not go in cleanly: ${result.errorMessage ?? `${result.rejected} rejected`}`,
     );
   }
-  // Opt-outs go into the ledger, and the current preferences are derived from it, as recordConsent does.
+  // Consents and opt-outs go into the ledger, and the current preferences are derived from it, as
+  // recordConsent does: six in ten debtors with a mobile opted in to WhatsApp when they signed up.
   await withTenant(db, scope.orgId, async (tx) => {
+    await tx.query(
+      `insert into consent_events (org_id, debtor_id, channel, event, source, actor)
+       select d.org_id, d.id, 'whatsapp', 'consent', 'cadastro', 'system'
+         from debtors d
+        where d.org_id = $1 and d.creditor_id = $2 and d.id % 10 < 6
+          and (d.whatsapp is not null or exists (select 1 from unnest(d.phones) p where p ~ '^\\+55[0-9]{2}9'))
+        order by d.id`,
+      [scope.orgId, creditor.id],
+    );
     await tx.query(
       `insert into consent_events (org_id, debtor_id, channel, event, source, actor)
        select d.org_id, d.id, o.channel, 'opt_out', 'demo', 'system'
@@ -70,9 +81,18 @@ async function seedCreditor(
       [scope.orgId, creditor.id, JSON.stringify(optOuts)],
     );
     await tx.query(
-      `update debtors d set channel_preferences = jsonb_build_object(e.channel, jsonb_build_object('optedOutAt', e.at, 'source', e.source))
-         from consent_events e
-        where e.org_id = d.org_id and e.debtor_id = d.id and d.org_id = $1 and d.creditor_id = $2`,
+      `update debtors d set channel_preferences = p.prefs
+         from (select debtor_id, jsonb_object_agg(channel, state) as prefs
+                 from (select distinct on (e.debtor_id, e.channel) e.debtor_id, e.channel,
+                              case when e.event = 'opt_out'
+                                   then jsonb_build_object('optedOutAt', e.at, 'source', e.source)
+                                   else jsonb_build_object('consentAt', e.at, 'source', e.source) end as state
+                         from consent_events e
+                         join debtors x on x.org_id = e.org_id and x.id = e.debtor_id and x.creditor_id = $2
+                        where e.org_id = $1
+                        order by e.debtor_id, e.channel, e.id desc) latest
+                group by debtor_id) p
+        where d.org_id = $1 and d.id = p.debtor_id`,
       [scope.orgId, creditor.id],
     );
   });
@@ -120,6 +140,8 @@ export async function seedDemo(
     creditorIds[spec.key] = id;
     receivables += imported;
   }
+
+  await seedDemoCadences(db, scope, Object.values(creditorIds), asOf, log);
 
   const other = await createOrganization(db, { slug: 'outra', name: 'Outra Assessoria de Cobrança' });
   const otherScope = scopeFor({

@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyReply, LogController } from 'fastify';
 import { accessRoutes, publicAccessRoutes } from '../access/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
+import { dunningRoutes } from '../dunning/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { lgpdRoutes } from '../lgpd/routes.ts';
 import { portfolioRoutes } from '../portfolio/routes.ts';
@@ -153,6 +154,7 @@ export async function buildServer(
     importRoutes(typed, context);
     auditRoutes(typed, context);
     lgpdRoutes(typed, context);
+    dunningRoutes(typed, context);
   });
 
   const hasWeb = existsSync(`${WEB_ROOT}index.html`);

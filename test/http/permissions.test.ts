@@ -33,6 +33,22 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/imports/{id}/errors': 'imports:read',
   'GET /api/v1/audit': 'audit:read',
   'GET /api/v1/lgpd/subjects/{document}/export': 'lgpd:manage',
+  'GET /api/v1/creditors/{id}/cadences': 'portfolio:read',
+  'POST /api/v1/creditors/{id}/cadences': 'cadences:write',
+  'POST /api/v1/cadences/{id}/versions': 'cadences:write',
+  'GET /api/v1/cadence-versions/{id}': 'portfolio:read',
+  'POST /api/v1/cadence-versions/{id}/activate': 'cadences:write',
+  'POST /api/v1/cadences/validate': 'portfolio:read',
+  'GET /api/v1/cadences/default': 'portfolio:read',
+  'POST /api/v1/templates/preview': 'portfolio:read',
+  'GET /api/v1/plan': 'portfolio:read',
+  'POST /api/v1/plan/run': 'plan:run',
+  'GET /api/v1/plan/skips': 'portfolio:read',
+  'GET /api/v1/messages': 'portfolio:read',
+  'GET /api/v1/sandbox/inbox': 'portfolio:read',
+  'GET /api/v1/debtors/{id}/holds': 'portfolio:read',
+  'POST /api/v1/debtors/{id}/holds': 'holds:write',
+  'POST /api/v1/holds/{id}/release': 'holds:write',
 };
 
 let app: Awaited<ReturnType<typeof startTestApp>>;

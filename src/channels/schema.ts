@@ -1,0 +1,133 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
+import { creditors, debtors, receivables } from '../portfolio/schema.ts';
+
+export const MESSAGE_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'cancelled',
+] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/**
+ * The outbox. Every contact the cadence makes is a row here before it goes anywhere; dispatchers claim
+ * rows with FOR UPDATE SKIP LOCKED. The idempotency key is unique and is handed to the provider.
+ */
+export const outboundMessages = pgTable(
+  'outbound_messages',
+  {
+    orgId: bigint('org_id', { mode: 'number' }).notNull(),
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    creditorId: bigint('creditor_id', { mode: 'number' }).notNull(),
+    debtorId: bigint('debtor_id', { mode: 'number' }).notNull(),
+    channel: text('channel').notNull(),
+    purpose: text('purpose').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    planDate: date('plan_date', { mode: 'string' }),
+    versionId: bigint('version_id', { mode: 'number' }),
+    segmentKey: text('segment_key'),
+    stepKey: text('step_key'),
+    variantKey: text('variant_key'),
+    uf: text('uf'),
+    toAddress: text('to_address'),
+    subject: text('subject'),
+    body: text('body'),
+    status: text('status').$type<MessageStatus>().notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lockedBy: text('locked_by'),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    provider: text('provider'),
+    providerMessageId: text('provider_message_id'),
+    costCents: integer('cost_cents'),
+    lastError: text('last_error'),
+    /** Why it was planned: cadence, segment, step, days late (LGPD art. 20). */
+    why: jsonb('why').$type<Record<string, unknown>>().notNull().default({}),
+    /** For gated steps (negativação, protest): the prior notice and the checks that let it through. */
+    evidence: jsonb('evidence').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    failedAt: timestamp('failed_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('outbound_messages_idempotency_key').on(t.orgId, t.idempotencyKey),
+    index('outbound_messages_ready_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('queued','sending')`),
+    index('outbound_messages_debtor_idx').on(t.orgId, t.debtorId, t.planDate),
+    index('outbound_messages_plan_idx').on(t.orgId, t.planDate),
+    foreignKey({ columns: [t.orgId, t.creditorId], foreignColumns: [creditors.orgId, creditors.id] }),
+    foreignKey({ columns: [t.orgId, t.debtorId], foreignColumns: [debtors.orgId, debtors.id] }),
+    check(
+      'outbound_messages_status_check',
+      sql`${t.status} in ('queued','sending','sent','delivered','read','failed','cancelled')`,
+    ),
+  ],
+);
+
+/**
+ * The receivables a message covers (one contact per debtor, not per invoice). The unique key on
+ * (receivable, cadence step) is the last guard against a step reaching a receivable twice.
+ */
+export const outboundMessageItems = pgTable(
+  'outbound_message_items',
+  {
+    orgId: bigint('org_id', { mode: 'number' }).notNull(),
+    messageId: bigint('message_id', { mode: 'number' }).notNull(),
+    receivableId: bigint('receivable_id', { mode: 'number' }).notNull(),
+    cadenceId: bigint('cadence_id', { mode: 'number' }).notNull(),
+    stepKey: text('step_key').notNull(),
+    openCents: bigint('open_cents', { mode: 'number' }).notNull(),
+    daysLate: integer('days_late').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.messageId, t.receivableId] }),
+    unique('outbound_message_items_step_key').on(t.orgId, t.receivableId, t.cadenceId, t.stepKey),
+    foreignKey({
+      columns: [t.orgId, t.messageId],
+      foreignColumns: [outboundMessages.orgId, outboundMessages.id],
+    }),
+    foreignKey({ columns: [t.orgId, t.receivableId], foreignColumns: [receivables.orgId, receivables.id] }),
+  ],
+);
+
+/** What the sandbox channel "delivered": a person reads it in the UI. Nothing leaves the machine. */
+export const sandboxInbox = pgTable(
+  'sandbox_inbox',
+  {
+    orgId: bigint('org_id', { mode: 'number' }).notNull(),
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    messageId: bigint('message_id', { mode: 'number' }).notNull(),
+    channel: text('channel').notNull(),
+    toAddress: text('to_address'),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    /** How many times a dispatcher handed this message over (more than 1 only after a crash mid-send). */
+    deliveries: integer('deliveries').notNull().default(1),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('sandbox_inbox_idempotency_key').on(t.orgId, t.idempotencyKey),
+    index('sandbox_inbox_received_idx').on(t.orgId, t.receivedAt),
+  ],
+);

@@ -1,0 +1,63 @@
+import type { Database } from '../db/client.ts';
+import { localDateIn } from './calendar.ts';
+import { type PlanResult, planDay } from './planner.ts';
+
+/** Planning starts at this local hour, before the first contact window opens at 08:00. */
+export const PLAN_HOUR = 6;
+
+/**
+ * The built-in scheduler: every `everyMs`, plans today for each organization whose business date has
+ * no finished run yet and whose local clock has passed PLAN_HOUR. `planDay` skips weekends and bank
+ * holidays, and is idempotent, so several processes running this at once plan each day once.
+ */
+export function startScheduler(
+  db: Database,
+  options: {
+    everyMs?: number;
+    now?: () => Date;
+    onPlanned?: (orgId: number, result: PlanResult) => void;
+    onError?: (error: unknown) => void;
+  } = {},
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  const tick = async () => {
+    const now = options.now?.() ?? new Date();
+    const orgs = await db.query<{ id: number; timeZone: string; done: string[] }>(
+      `select o.id, o.time_zone as "timeZone",
+              coalesce(array_agg(r.plan_date::text) filter (where r.status = 'done'), '{}') as done
+         from organizations o
+         left join plan_runs r on r.org_id = o.id and r.plan_date >= current_date - 2
+        group by o.id order by o.id`,
+    );
+    for (const org of orgs) {
+      if (stopped) return;
+      const date = localDateIn(now, org.timeZone);
+      const hour = Number(
+        new Intl.DateTimeFormat('en-GB', { timeZone: org.timeZone, hour: '2-digit', hour12: false }).format(
+          now,
+        ),
+      );
+      if (hour < PLAN_HOUR || org.done.includes(date)) continue;
+      const result = await planDay(db, org.id, date);
+      if (result.businessDay) options.onPlanned?.(org.id, result);
+    }
+  };
+  const run = () => {
+    if (stopped || running) return;
+    running = tick()
+      .catch((error) => options.onError?.(error))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(run, options.everyMs ?? 60_000);
+  run();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

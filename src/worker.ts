@@ -1,0 +1,54 @@
+import { type Dispatcher, startDispatcher } from './channels/dispatcher.ts';
+import { sandboxRegistry } from './channels/sandbox.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { startScheduler } from './dunning/scheduler.ts';
+import { importJobHandler } from './imports/jobs.ts';
+import { releaseOrphanedJobs, startWorker, type Worker } from './jobs/queue.ts';
+
+export type Background = { jobs: Worker; dispatcher: Dispatcher; stop(): Promise<void> };
+
+/**
+ * Everything that runs in the background, in the server process or in `regua worker`: the job queue
+ * (imports), the outbox dispatcher and the daily planner's scheduler. All of it coordinates through
+ * PostgreSQL (SKIP LOCKED claims, leases, unique keys), so any number of processes can run it.
+ */
+export async function startBackground(
+  db: Database,
+  config: Config,
+  options: { log?: (line: string) => void; onError?: (error: unknown, what: string) => void } = {},
+): Promise<Background> {
+  const log = options.log ?? (() => {});
+  const onError = (what: string) => (error: unknown) => options.onError?.(error, what);
+  const orphans = await releaseOrphanedJobs(db);
+  if (orphans > 0) log(`Resuming ${orphans} background job(s) left by a stopped process.`);
+  const jobs = startWorker(db, [importJobHandler(db)], {
+    concurrency: 2,
+    onError: onError('background job'),
+  });
+  const dispatcher = startDispatcher(db, {
+    channels: sandboxRegistry(db),
+    batchSize: config.dispatchBatchSize,
+    leaseMs: config.dispatchLeaseMs,
+    onError: onError('dispatch'),
+  });
+  const scheduler = config.runScheduler
+    ? startScheduler(db, {
+        onError: onError('planner'),
+        onPlanned: (orgId, result) => {
+          log(
+            `Planned ${result.date} for organization ${orgId}: ${result.planned} contacts, ${result.skipped} skipped.`,
+          );
+          dispatcher.wake();
+        },
+      })
+    : null;
+  return {
+    jobs,
+    dispatcher,
+    async stop() {
+      await scheduler?.stop();
+      await Promise.all([jobs.stop(), dispatcher.stop()]);
+    },
+  };
+}
