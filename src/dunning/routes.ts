@@ -167,6 +167,7 @@ const Skip = Type.Object({
   channel: Type.String(),
   reason: Type.String(),
   detail: Type.Record(Type.String(), Type.Unknown()),
+  planDate: Type.String(),
 });
 const Counts = Type.Record(Type.String(), Type.Integer());
 const Hold = Type.Object({
@@ -424,7 +425,8 @@ export function dunningRoutes(app: App, { db }: AppContext) {
       config: { permission: 'portfolio:read' },
       schema: {
         tags: ['cadences'],
-        summary: 'Receivables whose due step was not planned on a date, each with its reason',
+        summary:
+          'Receivables whose due step was not planned, each with its reason: on a date (default today), or every date for a debtor',
         querystring: Type.Object({
           date: Type.Optional(DateString),
           creditorId: Type.Optional(Id),
@@ -441,7 +443,10 @@ export function dunningRoutes(app: App, { db }: AppContext) {
       const q = request.query;
       return {
         items: await listSkips(db, scope, {
-          planDate: dateOrToday(q.date, scope.timeZone),
+          planDate:
+            q.debtorId !== undefined && q.date === undefined
+              ? undefined
+              : dateOrToday(q.date, scope.timeZone),
           creditorId: q.creditorId,
           debtorId: q.debtorId,
           reason: q.reason,

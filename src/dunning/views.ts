@@ -38,6 +38,7 @@ export type PlanSkip = {
   channel: string;
   reason: string;
   detail: Record<string, unknown>;
+  planDate: CalendarDate;
 };
 
 const MESSAGE_COLUMNS = `m.id, m.creditor_id as "creditorId", m.debtor_id as "debtorId", d.name as "debtorName", m.channel,
@@ -100,7 +101,7 @@ export async function listSkips(
   db: Database,
   scope: Scope,
   filter: {
-    planDate: CalendarDate;
+    planDate?: CalendarDate;
     creditorId?: number;
     reason?: string;
     debtorId?: number;
@@ -112,21 +113,21 @@ export async function listSkips(
     tx.query<PlanSkip>(
       `select s.receivable_id as "receivableId", r.external_id as "externalId", s.debtor_id as "debtorId",
               d.name as "debtorName", s.creditor_id as "creditorId", s.step_key as "stepKey",
-              s.segment_key as "segmentKey", s.channel, s.reason, s.detail
+              s.segment_key as "segmentKey", s.channel, s.reason, s.detail, s.plan_date as "planDate"
          from plan_skips s
          join receivables r on r.org_id = s.org_id and r.id = s.receivable_id
          join debtors d on d.org_id = s.org_id and d.id = s.debtor_id
-        where s.org_id = $1 and s.plan_date = $2
+        where s.org_id = $1 and ($2::date is null or s.plan_date = $2)
           and ($3::bigint[] is null or s.creditor_id = any($3))
           and ($4::bigint is null or s.creditor_id = $4)
           and ($5::text is null or s.reason = $5)
           and ($6::bigint is null or s.debtor_id = $6)
           and ($7::bigint is null or s.receivable_id > $7)
-        order by s.receivable_id
+        order by s.plan_date desc, s.receivable_id
         limit $8`,
       [
         scope.orgId,
-        filter.planDate,
+        filter.planDate ?? null,
         scope.creditorIds,
         filter.creditorId ?? null,
         filter.reason ?? null,
