@@ -17,6 +17,7 @@ import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { planAll } from '../dunning/planner.ts';
+import { simulateCadence } from '../dunning/simulate.ts';
 import { IMPORT_JOB } from '../imports/jobs.ts';
 import {
   createImport,
@@ -42,6 +43,8 @@ Usage:
   regua api-key create --org SLUG --name NAME [--role manager]
   regua plan [--date YYYY-MM-DD] [--json]  plan the day's contacts for every organization (idempotent)
   regua dispatch                           send every due message in the outbox, then stop
+  regua simulate --creditor ID [--days 90] [--cadence VERSION] [--json]
+                                           run a régua forward on a scratch copy of the portfolio
   regua worker                             run background work (jobs, dispatcher, scheduler) without HTTP
   regua migrate                            bring the database schema up to date
   regua audit verify [--org SLUG]          check every organization's audit trail for tampering
@@ -129,6 +132,66 @@ async function printResult(record: ImportRecord, json: boolean, errors: () => As
       `  line ${e.line}${e.column ? `, ${e.column}` : ''}${e.value ? ` "${e.value}"` : ''}: ${e.reason}`,
     );
   }
+}
+
+async function simulateCommand(config: Config, args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      creditor: { type: 'string' },
+      days: { type: 'string', default: '90' },
+      cadence: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const creditorId = Number(values.creditor);
+  const days = Number(values.days);
+  if (!Number.isSafeInteger(creditorId) || creditorId <= 0)
+    throw new UsageError('usage: regua simulate --creditor ID [--days 90] [--cadence VERSION] [--json]');
+  return withDatabase(config, async (db) => {
+    const [owner] = await db.query<{ slug: string }>(
+      'select o.slug from creditors c join organizations o on o.id = c.org_id where c.id = $1',
+      [creditorId],
+    );
+    if (!owner) throw new UsageError(`there is no creditor ${creditorId}`);
+    const scope = await orgScope(db, owner.slug);
+    let versionId: number | undefined;
+    if (values.cadence !== undefined) {
+      const number = Number(values.cadence.replace(/^v/i, ''));
+      const [version] = await db.query<{ id: number }>(
+        `select v.id from cadence_versions v where v.org_id = $1 and v.creditor_id = $2 and v.version = $3
+          order by (select bool_or(o.status = 'active') from cadence_versions o where o.cadence_id = v.cadence_id) desc nulls last,
+                   v.cadence_id desc limit 1`,
+        [scope.orgId, creditorId, number],
+      );
+      if (!version) throw new UsageError(`creditor ${creditorId} has no cadence version ${values.cadence}`);
+      versionId = version.id;
+    }
+    const result = await simulateCadence(db, scope, { creditorId, days, versionId });
+    if (values.json) {
+      console.log(JSON.stringify(result));
+      return;
+    }
+    const brl = (cents: number) =>
+      `R$ ${(cents / 100).toLocaleString('pt-BR', { minimumFractionDigits: 2 })}`;
+    console.log(
+      `Régua v${result.version} over ${result.days} days from ${result.startDate}: ${result.receivables} open receivables of ${result.debtors} debtors (${brl(result.openCentsAtStart)}).`,
+    );
+    for (const point of result.series.filter((_, i) => i % 15 === 14 || i === result.series.length - 1)) {
+      console.log(
+        `  day ${String(point.day + 1).padStart(3)} ${point.date}: recovered ${brl(point.cumulativeRecoveredCents)}`,
+      );
+    }
+    const t = result.totals;
+    console.log(
+      `Contacts ${t.contacts} (${Object.entries(t.byChannel)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(
+          ', ',
+        )}), cost ${brl(t.costCents)}, recovered ${brl(t.recoveredCents)} (${(t.recoveryRate * 100).toFixed(1)}%).`,
+    );
+    console.log(result.model.note);
+  });
 }
 
 async function planCommand(config: Config, args: string[]) {
@@ -328,6 +391,8 @@ async function main(argv: string[]) {
     }
     case 'plan':
       return planCommand(config, rest);
+    case 'simulate':
+      return simulateCommand(config, rest);
     case 'dispatch':
       return withDatabase(config, async (db) => {
         const workerId = `cli:${process.pid}`;

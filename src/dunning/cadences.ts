@@ -224,6 +224,11 @@ export async function activateIn(tx: SqlExecutor, scope: Scope, versionId: numbe
 export async function listCadences(db: Database, scope: Scope, creditorId: number): Promise<Cadence[]> {
   assertCreditor(scope, creditorId);
   return withTenant(db, scope.orgId, async (tx) => {
+    const [creditor] = await tx.query('select id from creditors where org_id = $1 and id = $2', [
+      scope.orgId,
+      creditorId,
+    ]);
+    if (!creditor) throw notFound(`creditor ${creditorId}`);
     const cadences = await tx.query<Omit<Cadence, 'versions'>>(
       `select id, creditor_id as "creditorId", name, created_at as "createdAt"
          from cadences where org_id = $1 and creditor_id = $2 order by id`,

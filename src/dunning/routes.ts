@@ -13,10 +13,12 @@ import {
 } from './cadences.ts';
 import { defaultCadence } from './defaults.ts';
 import { type CadenceDefinition, STEP_CHANNELS, type StepChannel, validateDefinition } from './definition.ts';
+import { experimentResults } from './experiments.ts';
 import { listHolds, placeHold, releaseHold } from './holds.ts';
 import { planDay } from './planner.ts';
 import { previewTemplate } from './preview.ts';
 import { HOLD_KINDS, type HoldKind } from './schema.ts';
+import { simulateCadence } from './simulate.ts';
 import { TEMPLATE_VARIABLES } from './templates.ts';
 import { listMessages, listSandboxInbox, listSkips, planSummary } from './views.ts';
 
@@ -534,6 +536,110 @@ export function dunningRoutes(app: App, { db }: AppContext) {
         limit: request.query.limit ?? 50,
       }),
     }),
+  );
+
+  app.get(
+    '/api/v1/creditors/:id/experiments',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['cadences'],
+        summary: 'A/B tests of the creditor’s cadences: results per variant and a plain verdict',
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                versionId: Id,
+                version: Type.Integer(),
+                stepKey: Type.String(),
+                channel: Type.String(),
+                variants: Type.Array(
+                  Type.Object({
+                    key: Type.String(),
+                    weight: Type.Integer(),
+                    contacted: Type.Integer(),
+                    mature: Type.Integer(),
+                    paid7: Type.Integer(),
+                    paid30: Type.Integer(),
+                    recoveredCents: Type.Integer(),
+                  }),
+                ),
+                verdict: Type.String({ description: 'winner, not_yet or no_difference' }),
+                winner: Type.Union([Type.String(), Type.Null()]),
+                pValue: Type.Union([Type.Number(), Type.Null()]),
+                explanation: Type.String(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({ items: await experimentResults(db, requireScope(request), request.params.id) }),
+  );
+
+  app.post(
+    '/api/v1/creditors/:id/simulations',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['cadences'],
+        summary:
+          'Run a régua forward over simulated days on a scratch copy of the creditor’s portfolio (nothing real changes, nothing is sent)',
+        params: IdParams,
+        body: Type.Object({
+          days: Type.Integer({ minimum: 1, maximum: 365, default: 90 }),
+          versionId: Type.Optional(Id),
+          startDate: Type.Optional(DateString),
+          seed: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+        }),
+        response: {
+          200: Type.Object({
+            versionId: Id,
+            version: Type.Integer(),
+            startDate: Type.String(),
+            days: Type.Integer(),
+            debtors: Type.Integer(),
+            receivables: Type.Integer(),
+            openCentsAtStart: Type.Integer(),
+            series: Type.Array(
+              Type.Object({
+                day: Type.Integer(),
+                date: Type.String(),
+                contacts: Type.Integer(),
+                costCents: Type.Integer(),
+                recoveredCents: Type.Integer(),
+                cumulativeRecoveredCents: Type.Integer(),
+              }),
+            ),
+            totals: Type.Object({
+              contacts: Type.Integer(),
+              costCents: Type.Integer(),
+              recoveredCents: Type.Integer(),
+              recoveryRate: Type.Number(),
+              byChannel: Counts,
+            }),
+            model: Type.Object({
+              source: Type.String(),
+              note: Type.String(),
+              channels: Type.Record(Type.String(), Type.Number()),
+              baseline: Type.Array(Type.Object({ maxDaysLate: Type.Integer(), probability: Type.Number() })),
+            }),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const scope = requireScope(request);
+      const { days, versionId, startDate, seed } = request.body;
+      return simulateCadence(db, scope, {
+        creditorId: request.params.id,
+        days: days ?? 90,
+        versionId,
+        startDate: startDate === undefined ? undefined : dateOrToday(startDate, scope.timeZone),
+        seed,
+      });
+    },
   );
 
   app.get(

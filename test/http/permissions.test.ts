@@ -47,6 +47,8 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/messages': 'portfolio:read',
   'GET /api/v1/sandbox/inbox': 'portfolio:read',
   'GET /api/v1/debtors/{id}/holds': 'portfolio:read',
+  'GET /api/v1/creditors/{id}/experiments': 'portfolio:read',
+  'POST /api/v1/creditors/{id}/simulations': 'portfolio:read',
   'POST /api/v1/debtors/{id}/holds': 'holds:write',
   'POST /api/v1/holds/{id}/release': 'holds:write',
 };

@@ -15,7 +15,7 @@ export type TestApp = {
 
 /** Starts the whole server in-process on a random port over a fresh two-organization database. */
 export async function startTestApp(
-  options: { engine?: Engine; maxUploadMb?: number } = {},
+  options: { engine?: Engine; maxUploadMb?: number; worker?: boolean } = {},
 ): Promise<TestApp & { db: import('../../src/db/client.ts').Database }> {
   const test = await createTestDatabase(options.engine ?? ENGINE);
   const seeded = await seedTwoOrganizations(test.db);
@@ -23,6 +23,7 @@ export async function startTestApp(
     ...loadConfig({ PORT: '0', REGUA_DEMO: 'false', LOG_LEVEL: 'warn' }),
     maxUploadBytes: (options.maxUploadMb ?? 200) * 1024 * 1024,
     secretKey: randomBytes(32),
+    runWorker: options.worker ?? true,
   };
   const running = await startRegua(config, { db: test.db, logger: false });
   return {
