@@ -28,6 +28,11 @@ export type Config = {
    * taken over after it (default 60000).
    */
   dispatchLeaseMs: number;
+  /**
+   * `REGUA_SANDBOX_LATENCY_MS`: make the sandbox channel answer like a slow provider, for load and crash
+   * tests (default 0).
+   */
+  sandboxLatencyMs: number;
   /** `REGUA_SESSION_DAYS`: web session lifetime (default 7). */
   sessionDays: number;
   /** `LOG_LEVEL`: fatal, error, warn, info (default), debug. */
@@ -70,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runScheduler: boolSetting(env, 'REGUA_SCHEDULER', true),
     dispatchBatchSize: Math.max(1, intSetting(env, 'REGUA_DISPATCH_BATCH', 200)),
     dispatchLeaseMs: Math.max(1_000, intSetting(env, 'REGUA_DISPATCH_LEASE_MS', 60_000)),
+    sandboxLatencyMs: intSetting(env, 'REGUA_SANDBOX_LATENCY_MS', 0),
     sessionDays: intSetting(env, 'REGUA_SESSION_DAYS', 7),
     logLevel: env.LOG_LEVEL || 'info',
     secretKey: env.REGUA_SECRET_KEY ? parseSecretKey(env.REGUA_SECRET_KEY) : null,

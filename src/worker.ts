@@ -27,7 +27,7 @@ export async function startBackground(
     onError: onError('background job'),
   });
   const dispatcher = startDispatcher(db, {
-    channels: sandboxRegistry(db),
+    channels: sandboxRegistry(db, { latencyMs: config.sandboxLatencyMs }),
     batchSize: config.dispatchBatchSize,
     leaseMs: config.dispatchLeaseMs,
     onError: onError('dispatch'),

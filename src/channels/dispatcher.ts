@@ -350,6 +350,7 @@ async function recordOutcomes(db: Database, workerId: string, updates: Update[],
             body = coalesce(u.body, m.body),
             last_error = u.error,
             sent_at = case when u.status in ('sent', 'delivered') then $3::timestamptz else m.sent_at end,
+            dispatched_by = case when u.status in ('sent', 'delivered') then $1 else m.dispatched_by end,
             delivered_at = case when u.status = 'delivered' then $3::timestamptz else m.delivered_at end,
             failed_at = case when u.status = 'failed' then $3::timestamptz else m.failed_at end
        from unnest($2::bigint[], $4::bigint[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::int[],

@@ -21,11 +21,12 @@ export const SANDBOX_PRICES: Readonly<Record<string, number>> = {
  * UI. The inbox is keyed by the message's idempotency key, so a message handed over twice (a
  * dispatcher killed mid-send) is received once; `deliveries` counts the hand-overs.
  */
-export function sandboxChannel(db: Pick<Database, 'query'>): Channel {
+export function sandboxChannel(db: Pick<Database, 'query'>, options: { latencyMs?: number } = {}): Channel {
   return {
     id: 'sandbox',
     async send(messages: OutgoingMessage[]): Promise<SendResult[]> {
       if (messages.length === 0) return [];
+      if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
       const rows = await db.query<{ key: string; orgId: number; id: number }>(
         `insert into sandbox_inbox (org_id, idempotency_key, message_id, channel, to_address, subject, body)
          select * from unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])
@@ -58,7 +59,10 @@ export function sandboxChannel(db: Pick<Database, 'query'>): Channel {
 }
 
 /** The sandbox carries every channel until real providers are configured. */
-export function sandboxRegistry(db: Pick<Database, 'query'>): Map<string, Channel> {
-  const sandbox = sandboxChannel(db);
+export function sandboxRegistry(
+  db: Pick<Database, 'query'>,
+  options: { latencyMs?: number } = {},
+): Map<string, Channel> {
+  const sandbox = sandboxChannel(db, options);
   return new Map(Object.keys(SANDBOX_PRICES).map((channel) => [channel, sandbox]));
 }

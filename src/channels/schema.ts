@@ -54,6 +54,8 @@ export const outboundMessages = pgTable(
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     lockedBy: text('locked_by'),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    /** The dispatcher (host:pid:...) that handed the message to its provider. */
+    dispatchedBy: text('dispatched_by'),
     provider: text('provider'),
     providerMessageId: text('provider_message_id'),
     costCents: integer('cost_cents'),
