@@ -1,20 +1,17 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createOrganization } from '../src/access/accounts.ts';
 import { scopeFor } from '../src/access/scope.ts';
-import { type Database, openPglite, openPostgres } from '../src/db/client.ts';
-import { migrate } from '../src/db/migrate.ts';
+import type { Database } from '../src/db/client.ts';
 import { createRandom } from '../src/demo/random.ts';
 import { createImport, runImport } from '../src/imports/run.ts';
 import { createCreditor } from '../src/portfolio/creditors.ts';
 import { cpfFromBase } from '../src/shared/documents.ts';
+import { openEngine } from './engines.ts';
 
 const DATA_DIR = join(import.meta.dirname, '.data');
-const POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A receivables export like an ERP's: 1 debtor per 4 rows, Brazilian formats, some contacts. */
 async function generate(rows: number): Promise<string> {
@@ -46,43 +43,6 @@ async function generate(rows: number): Promise<string> {
   out.end();
   await once(out, 'finish');
   return path;
-}
-
-async function openEngine(
-  engine: 'pglite' | 'postgres',
-): Promise<{ db: Database; cleanup: () => Promise<void> }> {
-  if (engine === 'pglite') {
-    const dir = join(tmpdir(), `regua-bench-${process.pid}`);
-    rmSync(dir, { recursive: true, force: true });
-    const db = await openPglite(dir);
-    await migrate(db);
-    return {
-      db,
-      cleanup: async () => {
-        await db.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query('drop database if exists regua_bench with (force)');
-  await admin.query('create database regua_bench');
-  await admin.end();
-  const url = new URL(POSTGRES);
-  url.pathname = '/regua_bench';
-  const db = await openPostgres(url.toString());
-  await migrate(db);
-  return {
-    db,
-    cleanup: async () => {
-      await db.close();
-      const c = new pg.Client({ connectionString: POSTGRES });
-      await c.connect();
-      await c.query('drop database if exists regua_bench with (force)');
-      await c.end();
-    },
-  };
 }
 
 /** The baseline: the rows the import wrote, as CSV, COPYed bare into the same (emptied) table. */

@@ -1,8 +1,11 @@
+import { dispatchBenchmark, planBenchmark } from './dunning.ts';
 import { importBenchmark } from './import.ts';
 
 /** `npm run bench [-- NAME] [options]`: every benchmark, or the one named, with its own options. */
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   import: importBenchmark,
+  plan: planBenchmark,
+  dispatch: dispatchBenchmark,
 };
 
 const [first, ...rest] = process.argv.slice(2);

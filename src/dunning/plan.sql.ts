@@ -15,7 +15,7 @@ export const PLAN_SQL = `
 with org as (
   select id, time_zone from organizations where id = $1
 ),
-active as (
+active as materialized (
   select v.org_id, v.id as version_id, v.version, v.cadence_id, v.creditor_id,
          coalesce((v.definition #>> '{settings,frequencyCap,contacts}')::int, 3) as cap_contacts,
          coalesce((v.definition #>> '{settings,frequencyCap,days}')::int, 7) as cap_days,
@@ -25,14 +25,24 @@ active as (
     from cadence_versions v
    where v.org_id = $1 and v.status = 'active'
 ),
+notices as (
+  select i.receivable_id,
+         (array_agg(m.id order by m.sent_at))[1] as sent_id, min(m.sent_at) as sent_at
+    from outbound_messages m
+    join outbound_message_items i on i.org_id = m.org_id and i.message_id = m.id
+   where m.org_id = $1 and m.purpose = 'prior_notice' and m.status in ('sent', 'delivered', 'read')
+   group by i.receivable_id
+),
 base as (
   select r.org_id, r.id as receivable_id, r.debtor_id, r.creditor_id, r.open_cents,
          a.version_id, a.version, a.cadence_id, a.cap_contacts, a.cap_days, a.notice_days,
          a.gate_min_days_late, a.gate_min_cents,
-         ($2::date - coalesce(bc.next_business_day, r.due_date)) as days_late
+         ($2::date - coalesce(bc.next_business_day, r.due_date)) as days_late,
+         n.sent_id as notice_id, n.sent_at as notice_sent_at
     from receivables r
     join active a on a.org_id = r.org_id and a.creditor_id = r.creditor_id
     left join bank_calendar bc on bc.day = r.due_date
+    left join notices n on n.receivable_id = r.id
    where r.org_id = $1 and r.status in ('open', 'partially_paid') and r.open_cents > 0
      and r.due_date <= $2::date + 61
 ),
@@ -63,12 +73,8 @@ due as (
       select cs.* from cadence_steps cs
        where cs.org_id = g.org_id and cs.version_id = g.version_id and cs.segment_key = g.segment_key
          and cs.offset_days <= g.days_late
-         -- A gated step waits for its prior notice: until one is planned, the notice step is the one due.
-         and (cs.purpose not in ('negativacao', 'protest') or exists (
-               select 1 from outbound_message_items pi
-                 join outbound_messages pm on pm.org_id = pi.org_id and pm.id = pi.message_id
-                where pi.org_id = g.org_id and pi.receivable_id = g.receivable_id and pm.purpose = 'prior_notice'
-                  and pm.status not in ('failed', 'cancelled')))
+         -- A gated step waits for its prior notice: until one has gone out, the notice step is the one due.
+         and (cs.purpose not in ('negativacao', 'protest') or g.notice_id is not null)
          and (cs.bucket_to - cs.bucket_from = 100
               or mod(abs(hashtext(cs.step_key || ':' || g.debtor_id::text)::bigint), 100) >= cs.bucket_from
                  and mod(abs(hashtext(cs.step_key || ':' || g.debtor_id::text)::bigint), 100) < cs.bucket_to)
@@ -102,8 +108,7 @@ checked as (
                                    then concat_ws(', ', u.street, u.city, u.uf, u.cep) end
            else '' end as to_address,
          (u.prefs -> u.channel ->> 'optedOutAt') is not null as opted_out,
-         notice.id as notice_id, notice.sent_at as notice_sent_at,
-         exists (select 1 from state_holidays sh where sh.day = $2::date and sh.uf = u.uf) as state_holiday,
+         sh.uf is not null as state_holiday,
          case
            when u.skip_on_dispute and (coalesce(dh.dispute, false) or coalesce(rh.dispute, false)) then 'hold_dispute'
            when u.skip_on_agreement and (coalesce(dh.agreement, false) or coalesce(rh.agreement, false)) then 'hold_agreement'
@@ -113,15 +118,7 @@ checked as (
     from due u
     left join holds dh on dh.debtor_id = u.debtor_id and dh.receivable_id is null
     left join holds rh on rh.receivable_id = u.receivable_id
-    left join lateral (
-      select m.id, m.sent_at from outbound_message_items i
-        join outbound_messages m on m.org_id = i.org_id and m.id = i.message_id
-       where u.purpose in ('negativacao', 'protest')
-         and i.org_id = u.org_id and i.receivable_id = u.receivable_id
-         and m.purpose = 'prior_notice' and m.status in ('sent', 'delivered', 'read')
-       order by m.sent_at
-       limit 1
-    ) notice on true
+    left join state_holidays sh on sh.day = $2::date and sh.uf = u.uf
 ),
 decided as (
   select c.*,
@@ -222,10 +219,10 @@ skips as (
         join ranked k on k.debtor_id = d.debtor_id and k.channel = d.channel and k.capped
        where d.reason is null
     ) s (org_id, receivable_id, debtor_id, creditor_id, open_cents, version_id, version, cadence_id, cap_contacts,
-         cap_days, notice_days, gate_min_days_late, gate_min_cents, days_late, kind, uf, emails, phones, whatsapp,
-         prefs, street, cep, city, segment_key, step_key, variant_key, offset_days, channel, purpose,
-         skip_on_promise, skip_on_agreement, skip_on_dispute, skip_on_pause, disputed, to_address, opted_out,
-         notice_id, notice_sent_at, state_holiday, hold_reason, old_reason, reason)
+         cap_days, notice_days, gate_min_days_late, gate_min_cents, days_late, notice_id,
+         notice_sent_at, kind, uf, emails, phones, whatsapp, prefs, street, cep, city, segment_key, step_key,
+         variant_key, offset_days, channel, purpose, skip_on_promise, skip_on_agreement, skip_on_dispute,
+         skip_on_pause, disputed, to_address, opted_out, state_holiday, hold_reason, old_reason, reason)
    where s.reason not in ('opted_out', 'no_consent', 'no_address', 'gate_below_minimum', 'gate_notice_too_recent')
       or not exists (
         select 1 from plan_skips p

@@ -255,14 +255,16 @@ describe('the daily planner', () => {
 });
 
 describe('the legal gate on negativação', () => {
-  it('refuses without a dispatched prior notice, then lets it through 10 days after the letter, with evidence', async () => {
-    // P2 (due 2026-02-20): the letter was planned on 2026-03-10 but not dispatched yet.
+  it('waits for the prior notice to go out, then for 10 days after it, and keeps the evidence', async () => {
+    // P2 (due 2026-02-20): the letter was planned on 2026-03-10 but has not gone out, so the letter is
+    // still the step due (already planned): no negativação, and no new decision to record.
     await planDay(db, a.orgId, '2026-03-17', at('2026-03-17')); // D+25
-    expect((await skipsOf(a, '2026-03-17')).find((s) => s.externalId === 'P2-A')).toEqual({
-      externalId: 'P2-A',
-      reason: 'gate_no_notice',
-      stepKey: 'negativar',
-    });
+    expect((await skipsOf(a, '2026-03-17')).find((s) => s.externalId === 'P2-A')).toBeUndefined();
+    const [early] = await db.query<{ n: number }>(
+      `select count(*)::int as n from outbound_messages where org_id = $1 and channel = 'negativacao'`,
+      [a.orgId],
+    );
+    expect(early?.n).toBe(0);
     // The letter goes out on 2026-03-10 at 15:00 São Paulo time.
     const outcome = await dispatchBatch(db, {
       workerId: 'test',

@@ -74,8 +74,13 @@ export async function planDay(
     };
   }
   await ensureCalendar(db, date);
+  // The cadence tables are tiny and change by whole versions; fresh statistics keep the planner's
+  // estimates (and so its join strategy over millions of receivables) right.
+  await db.query('analyze cadence_versions, cadence_segments, cadence_steps');
   return db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1, $2::int)', [PLAN_LOCK_CLASS, orgId]);
+    // The statement is large and runs once: compiling it with JIT costs seconds and saves none.
+    await tx.query('set local jit = off');
     await tx.query(
       `insert into plan_runs (org_id, plan_date, status) values ($1, $2, 'running')
        on conflict (org_id, plan_date) do update set status = 'running', finished_at = null`,

@@ -193,6 +193,7 @@ export async function simulateCadence(
   let result: SimulationResult | null = null;
   try {
     await db.transaction(async (tx) => {
+      await tx.query('set local jit = off');
       await scratchCopy(tx, scope.orgId, input.creditorId, version.id);
       const [start] = await tx.query<{ debtors: number; receivables: number; open: number }>(
         `select (select count(*)::int from pg_temp.debtors) as debtors, count(*)::int as receivables,

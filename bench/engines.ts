@@ -1,0 +1,51 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { type Database, openPglite, openPostgres } from '../src/db/client.ts';
+import { migrate } from '../src/db/migrate.ts';
+
+const POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export type Engine = 'pglite' | 'postgres';
+
+/** The engines a benchmark runs on: `--engine NAME`, else both. */
+export function enginesFrom(value: unknown): Engine[] {
+  return (typeof value === 'string' ? [value] : ['postgres', 'pglite']) as Engine[];
+}
+
+/** A fresh, migrated database for a benchmark: a PGlite directory or a PostgreSQL database, dropped after. */
+export async function openEngine(engine: Engine): Promise<{ db: Database; cleanup: () => Promise<void> }> {
+  if (engine === 'pglite') {
+    const dir = join(tmpdir(), `regua-bench-${process.pid}`);
+    rmSync(dir, { recursive: true, force: true });
+    const db = await openPglite(dir);
+    await migrate(db);
+    return {
+      db,
+      cleanup: async () => {
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const admin = new pg.Client({ connectionString: POSTGRES });
+  await admin.connect();
+  await admin.query('drop database if exists regua_bench with (force)');
+  await admin.query('create database regua_bench');
+  await admin.end();
+  const url = new URL(POSTGRES);
+  url.pathname = '/regua_bench';
+  const db = await openPostgres(url.toString());
+  await migrate(db);
+  return {
+    db,
+    cleanup: async () => {
+      await db.close();
+      const c = new pg.Client({ connectionString: POSTGRES });
+      await c.connect();
+      await c.query('drop database if exists regua_bench with (force)');
+      await c.end();
+    },
+  };
+}
