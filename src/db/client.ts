@@ -169,7 +169,12 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   // JIT compilation pays off for long analytic queries; Régua's big statements (planner, import
   // batches) run once each, where compiling costs seconds and saves nothing (measured: the daily plan
   // of 100,000 receivables spent 2.8 of 3.6 s compiling). Off for every connection.
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: pgTypes, options: '-c jit=off' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    types: pgTypes,
+    options: '-c jit=off',
+  });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on next use.
   });

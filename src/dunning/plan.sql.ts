@@ -210,6 +210,7 @@ skips as (
            'noticeMessageId', s.notice_id, 'noticeSentAt', s.notice_sent_at, 'noticeDays',
            case when s.reason like 'gate_%' then s.notice_days end,
            'minAmountCents', case when s.reason = 'gate_below_minimum' then s.gate_min_cents end,
+           'minDaysLate', case when s.reason = 'gate_not_late_enough' then s.gate_min_days_late end,
            'capContacts', case when s.reason = 'frequency_cap' then s.cap_contacts end,
            'capDays', case when s.reason = 'frequency_cap' then s.cap_days end))
     from (

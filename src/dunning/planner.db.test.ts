@@ -11,6 +11,7 @@ import { createCreditor } from '../portfolio/creditors.ts';
 import { activateCadenceVersion, createCadence } from './cadences.ts';
 import { type CadenceDefinition, DEFAULT_SETTINGS } from './definition.ts';
 import { planDay } from './planner.ts';
+import { listSkips } from './views.ts';
 
 const ID = '{{creditor.name}} CNPJ {{creditor.cnpj}}';
 
@@ -240,6 +241,19 @@ describe('the daily planner', () => {
       { externalId: 'P7-B', reason: 'frequency_cap', stepKey: 'vencido' },
     ]);
     expect(result.planned).toBe(messages.length);
+  });
+
+  it('lists a debtor’s skips across dates, newest first, page by page', async () => {
+    const rui = await debtorId(a, '71460238001');
+    const seen: string[] = [];
+    let after: { planDate: string; receivableId: number } | undefined;
+    for (;;) {
+      const [item] = await listSkips(db, a, { debtorId: rui, after, limit: 1 });
+      if (!item) break;
+      seen.push(`${item.planDate} ${item.externalId}`);
+      after = { planDate: item.planDate, receivableId: item.receivableId };
+    }
+    expect(seen).toEqual(['2026-03-11 P7-B', '2026-03-11 P7-A', '2026-03-10 P7-B', '2026-03-10 P7-A']);
   });
 
   it('stops as soon as the debt is paid', async () => {

@@ -192,6 +192,13 @@ function dateOrToday(value: string | undefined, timeZone: string): string {
 }
 
 /** The body passed the JSON schema above; its meaning is checked by validateDefinition. */
+function skipCursor(value: string | undefined) {
+  if (value === undefined) return undefined;
+  const [planDate = '', id = ''] = value.split(':');
+  if (!isCalendarDate(planDate)) throw badRequest(`${planDate} is not a valid date (YYYY-MM-DD)`);
+  return { planDate, receivableId: Number(id) };
+}
+
 const asDefinition = (body: unknown) => body as CadenceDefinition;
 
 export function dunningRoutes(app: App, { db }: AppContext) {
@@ -434,7 +441,12 @@ export function dunningRoutes(app: App, { db }: AppContext) {
           creditorId: Type.Optional(Id),
           debtorId: Type.Optional(Id),
           reason: Type.Optional(Type.String({ maxLength: 40 })),
-          after: Type.Optional(Id),
+          after: Type.Optional(
+            Type.String({
+              pattern: '^\\d{4}-\\d{2}-\\d{2}:\\d{1,15}$',
+              description: 'keyset cursor PLAN_DATE:RECEIVABLE_ID of the last item seen',
+            }),
+          ),
           limit: Limit,
         }),
         response: { 200: Type.Object({ items: Type.Array(Skip) }) },
@@ -452,7 +464,7 @@ export function dunningRoutes(app: App, { db }: AppContext) {
           creditorId: q.creditorId,
           debtorId: q.debtorId,
           reason: q.reason,
-          after: q.after,
+          after: skipCursor(q.after),
           limit: q.limit ?? 50,
         }),
       };

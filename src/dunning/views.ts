@@ -105,7 +105,8 @@ export async function listSkips(
     creditorId?: number;
     reason?: string;
     debtorId?: number;
-    after?: number;
+    /** Keyset: the skips after this one, newest date first. */
+    after?: { planDate: CalendarDate; receivableId: number };
     limit: number;
   },
 ): Promise<PlanSkip[]> {
@@ -122,9 +123,9 @@ export async function listSkips(
           and ($4::bigint is null or s.creditor_id = $4)
           and ($5::text is null or s.reason = $5)
           and ($6::bigint is null or s.debtor_id = $6)
-          and ($7::bigint is null or s.receivable_id > $7)
-        order by s.plan_date desc, s.receivable_id
-        limit $8`,
+          and ($7::date is null or (s.plan_date, s.receivable_id) < ($7::date, $8::bigint))
+        order by s.plan_date desc, s.receivable_id desc
+        limit $9`,
       [
         scope.orgId,
         filter.planDate ?? null,
@@ -132,7 +133,8 @@ export async function listSkips(
         filter.creditorId ?? null,
         filter.reason ?? null,
         filter.debtorId ?? null,
-        filter.after ?? null,
+        filter.after?.planDate ?? null,
+        filter.after?.receivableId ?? null,
         filter.limit,
       ],
     ),

@@ -1,6 +1,7 @@
 import type { RouteObject } from 'react-router-dom';
 import { RequireSession } from './components/RequireSession.tsx';
 import { RouteError } from './components/RouteError.tsx';
+import { CadencePage } from './pages/CadencePage.tsx';
 import { CreditorPage } from './pages/CreditorPage.tsx';
 import { CreditorsPage } from './pages/CreditorsPage.tsx';
 import { DebtorPage } from './pages/DebtorPage.tsx';
@@ -9,6 +10,8 @@ import { ImportsPage } from './pages/ImportsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NewImportPage } from './pages/NewImportPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { PlanPage } from './pages/PlanPage.tsx';
+import { SandboxPage } from './pages/SandboxPage.tsx';
 import { SecurityPage } from './pages/SecurityPage.tsx';
 
 export const routes: RouteObject[] = [
@@ -22,10 +25,13 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <CreditorsPage /> },
           { path: 'creditors/:id', element: <CreditorPage /> },
+          { path: 'creditors/:id/regua', element: <CadencePage /> },
           { path: 'debtors/:id', element: <DebtorPage /> },
           { path: 'imports', element: <ImportsPage /> },
           { path: 'imports/new', element: <NewImportPage /> },
           { path: 'imports/:id', element: <ImportDetailPage /> },
+          { path: 'plan', element: <PlanPage /> },
+          { path: 'sandbox', element: <SandboxPage /> },
           { path: 'security', element: <SecurityPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],

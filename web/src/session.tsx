@@ -15,3 +15,18 @@ const READ_ONLY_ROLES: readonly Role[] = ['client_viewer', 'auditor'];
 export function canImport(session: Session): boolean {
   return !READ_ONLY_ROLES.includes(session.role);
 }
+
+/** Edit, save and activate réguas (permission cadences:write). */
+export function canWriteCadences(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager';
+}
+
+/** Run the day's planner by hand (permission plan:run). */
+export function canRunPlan(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager';
+}
+
+/** Register and end promises, disputes, agreements and pauses (permission holds:write). */
+export function canWriteHolds(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager' || session.role === 'collector';
+}

@@ -44,6 +44,8 @@ export function toProblem(status: number, statusText: string, bodyText: string):
         if (problem.detail === undefined && typeof parsed.message === 'string')
           problem.detail = parsed.message;
         if (parsed.errors !== undefined) problem.errors = parsed.errors;
+        // Invalid cadence (422): each problem with the path of the step or setting it concerns.
+        if (Array.isArray(parsed.problems)) problem.problems = parsed.problems;
         if (parsed.totpRequired === true) problem.totpRequired = true;
         return problem;
       }

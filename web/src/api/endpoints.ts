@@ -1,15 +1,34 @@
 import { api, buildUrl, uploadFile } from './client.ts';
 import type {
   Aging,
+  Cadence,
+  CadenceDefaults,
+  CadenceDefinition,
+  CadenceVersion,
   Creditor,
   Debtor,
+  DefinitionProblem,
+  Experiment,
+  Hold,
   Import,
   ImportErrorsPage,
   ImportPreview,
+  InboxMessage,
+  MessageFilters,
+  NewHold,
+  OutboundMessage,
   Page,
+  PlanRunResult,
+  PlanSkip,
+  PlanSummary,
   Receivable,
   ReceivableStatus,
   Session,
+  Simulation,
+  SkipFilters,
+  StepChannel,
+  StepTemplate,
+  TemplatePreview,
   TotpEnrollment,
 } from './types.ts';
 
@@ -27,6 +46,8 @@ export interface ReceivableFilters {
 }
 
 export const RECEIVABLES_PAGE_SIZE = 50;
+/** Page size of the outbox, skips and sandbox lists (keyset pagination). */
+export const LIST_PAGE_SIZE = 50;
 
 export const keys = {
   session: ['session'] as const,
@@ -41,6 +62,18 @@ export const keys = {
   importPreview: (file: number) => ['imports', 'preview', file] as const,
   importErrors: (id: number, offset: number, limit: number) =>
     ['imports', id, 'errors', offset, limit] as const,
+  debtors: (creditorId: number, q: string) => ['debtors', 'list', creditorId, q] as const,
+  cadences: (creditorId: number) => ['cadences', creditorId] as const,
+  cadenceVersion: (id: number) => ['cadence-versions', id] as const,
+  cadenceDefaults: ['cadences', 'default'] as const,
+  experiments: (creditorId: number) => ['experiments', creditorId] as const,
+  plan: (date: string, creditorId: number | null) => ['plan', date, creditorId] as const,
+  /** Prefix of every outbox list, to refresh them all after planning. */
+  messagesAll: ['messages'] as const,
+  messages: (filters: MessageFilters) => ['messages', filters] as const,
+  skips: (filters: SkipFilters) => ['skips', filters] as const,
+  inbox: (channel: string | null) => ['sandbox', channel] as const,
+  holds: (debtorId: number) => ['holds', debtorId] as const,
 };
 
 export const endpoints = {
@@ -107,4 +140,59 @@ export const endpoints = {
     form.append('file', file, file.name);
     return uploadFile<Import>(buildUrl(`${V1}/imports`, { creditorId }), form, onProgress, signal);
   },
+
+  listDebtors: (creditorId: number, q: string, cursor: string | null = null) =>
+    api.get<Page<Debtor>>(`${V1}/debtors`, { creditorId, q, cursor, limit: 20 }),
+
+  listCadences: (creditorId: number) =>
+    api.get<{ items: Cadence[] }>(`${V1}/creditors/${creditorId}/cadences`),
+  getCadenceVersion: (id: number) => api.get<CadenceVersion>(`${V1}/cadence-versions/${id}`),
+  /** The first version is a draft; without a definition the server uses the default régua. */
+  createCadence: (
+    creditorId: number,
+    body: { name: string; definition?: CadenceDefinition; note?: string },
+  ) => api.post<CadenceVersion>(`${V1}/creditors/${creditorId}/cadences`, body),
+  saveCadenceVersion: (cadenceId: number, definition: CadenceDefinition, note?: string) =>
+    api.post<CadenceVersion>(
+      `${V1}/cadences/${cadenceId}/versions`,
+      note ? { definition, note } : { definition },
+    ),
+  activateCadenceVersion: (versionId: number) =>
+    api.post<CadenceVersion>(`${V1}/cadence-versions/${versionId}/activate`),
+  validateCadence: (definition: CadenceDefinition) =>
+    api.post<{ problems: DefinitionProblem[] }>(`${V1}/cadences/validate`, { definition }),
+  getCadenceDefaults: () => api.get<CadenceDefaults>(`${V1}/cadences/default`),
+  previewTemplate: (body: {
+    debtorId: number;
+    channel: StepChannel;
+    template: StepTemplate;
+    asOf?: string;
+  }) => api.post<TemplatePreview>(`${V1}/templates/preview`, body),
+
+  listExperiments: (creditorId: number) =>
+    api.get<{ items: Experiment[] }>(`${V1}/creditors/${creditorId}/experiments`),
+  simulate: (creditorId: number, body: { days: number; versionId?: number }) =>
+    api.post<Simulation>(`${V1}/creditors/${creditorId}/simulations`, body),
+
+  getPlan: (date: string, creditorId: number | null) =>
+    api.get<PlanSummary>(`${V1}/plan`, { date, creditorId }),
+  runPlan: (date: string) => api.post<PlanRunResult>(`${V1}/plan/run`, { date }),
+  listMessages: (filters: MessageFilters, before: number | null, signal?: AbortSignal) =>
+    api.get<{ items: OutboundMessage[] }>(
+      `${V1}/messages`,
+      { ...filters, before, limit: LIST_PAGE_SIZE },
+      signal,
+    ),
+  listSkips: (filters: SkipFilters, after: string | null, signal?: AbortSignal) =>
+    api.get<{ items: PlanSkip[] }>(`${V1}/plan/skips`, { ...filters, after, limit: LIST_PAGE_SIZE }, signal),
+  listInbox: (channel: string | null, before: number | null, signal?: AbortSignal) =>
+    api.get<{ items: InboxMessage[] }>(
+      `${V1}/sandbox/inbox`,
+      { channel, before, limit: LIST_PAGE_SIZE },
+      signal,
+    ),
+
+  listHolds: (debtorId: number) => api.get<{ items: Hold[] }>(`${V1}/debtors/${debtorId}/holds`),
+  placeHold: (debtorId: number, hold: NewHold) => api.post<Hold>(`${V1}/debtors/${debtorId}/holds`, hold),
+  releaseHold: (holdId: number) => api.post<Hold>(`${V1}/holds/${holdId}/release`),
 };

@@ -151,6 +151,8 @@ export interface Problem {
   status?: number;
   detail?: string;
   errors?: unknown;
+  /** Invalid cadence (422): `[{path, message}]`, same shape as POST /cadences/validate. */
+  problems?: unknown;
   /** Login only: the account has the second factor on and the code was missing or wrong. */
   totpRequired?: boolean;
 }
@@ -182,4 +184,346 @@ export interface ImportPreview {
   missing: string[];
   sample: string[][];
   fields: ImportPreviewField[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Régua de cobrança (dunning cadence)
+
+export type StepChannel =
+  | 'email'
+  | 'sms'
+  | 'whatsapp'
+  | 'phone'
+  | 'letter'
+  | 'portal'
+  | 'negativacao'
+  | 'protest';
+
+export type StepPurpose = 'reminder' | 'prior_notice';
+
+export interface StepTemplate {
+  subject?: string | null;
+  body: string;
+}
+
+export interface StepConditions {
+  skipOnPromise?: boolean;
+  skipOnAgreement?: boolean;
+  skipOnDispute?: boolean;
+  skipOnPause?: boolean;
+}
+
+/** A challenger in an A/B test; the step's own template is variant "a" (weight = 100 - the others). */
+export interface StepVariant {
+  key: string;
+  weight: number;
+  offsetDays?: number;
+  template: StepTemplate;
+}
+
+export interface CadenceStep {
+  key: string;
+  /** Days from the due date: negative before it. */
+  offsetDays: number;
+  channel: StepChannel;
+  purpose?: StepPurpose;
+  template: StepTemplate;
+  conditions?: StepConditions;
+  variants?: StepVariant[];
+}
+
+export interface SegmentRules {
+  debtorKind?: 'person' | 'company';
+  minCents?: number;
+  maxCents?: number;
+  minDaysLate?: number;
+  maxDaysLate?: number;
+  ufs?: string[];
+  tags?: string[];
+}
+
+export interface CadenceSegment {
+  key: string;
+  name: string;
+  rules: SegmentRules;
+  steps: CadenceStep[];
+}
+
+export interface ContactHours {
+  start: string;
+  end: string;
+}
+
+export interface CadenceSettings {
+  contactWindow: {
+    weekdays: ContactHours | null;
+    saturday: ContactHours | null;
+    sunday: ContactHours | null;
+  };
+  frequencyCap: { contacts: number; days: number };
+  legal: { noticeDays: number; minDaysLate: number; minAmountCents: number };
+}
+
+export interface CadenceDefinition {
+  settings: CadenceSettings;
+  segments: CadenceSegment[];
+}
+
+export type CadenceVersionStatus = 'draft' | 'active' | 'retired';
+
+export interface CadenceVersionSummary {
+  id: number;
+  cadenceId: number;
+  creditorId: number;
+  version: number;
+  status: CadenceVersionStatus;
+  note: string | null;
+  createdBy: string;
+  createdAt: string;
+  activatedAt: string | null;
+  retiredAt: string | null;
+}
+
+export interface CadenceVersion extends CadenceVersionSummary {
+  definition: CadenceDefinition;
+}
+
+export interface Cadence {
+  id: number;
+  creditorId: number;
+  name: string;
+  createdAt: string;
+  /** Newest first. */
+  versions: CadenceVersionSummary[];
+}
+
+/** A problem with a cadence; `path` like `segments[0].steps[2].offsetDays`. Message in pt-BR. */
+export interface DefinitionProblem {
+  path: string;
+  message: string;
+}
+
+export interface TemplateVariableInfo {
+  description: string;
+  example: string;
+}
+
+export interface CadenceDefaults {
+  definition: CadenceDefinition;
+  variables: Record<string, TemplateVariableInfo>;
+}
+
+export interface TemplatePreview {
+  subject: string | null;
+  body: string | null;
+  missing: string[];
+  problems: { code: string; message: string }[];
+  sms: { encoding: string; characters: number; segments: number } | null;
+}
+
+export interface PlanSummary {
+  date: string;
+  planned: number;
+  skipped: number;
+  byChannel: Record<string, number>;
+  byStatus: Record<string, number>;
+  byReason: Record<string, number>;
+  ranAt: string | null;
+}
+
+export interface PlanRunResult {
+  date: string;
+  businessDay: boolean;
+  planned: number;
+  plannedReceivables: number;
+  skipped: number;
+  byChannel: Record<string, number>;
+  byReason: Record<string, number>;
+}
+
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'cancelled';
+
+export interface MessageWhy {
+  planDate?: string;
+  cadenceVersion?: number;
+  segment?: string;
+  step?: string;
+  variant?: string | null;
+  offsetDays?: number;
+  daysLate?: number;
+  receivables?: number;
+  openCents?: number;
+}
+
+export interface GateEvidence {
+  receivableId: number;
+  noticeMessageId: number | null;
+  noticeSentAt: string | null;
+  daysLate: number;
+  openCents: number;
+  noticeDays: number;
+  minDaysLate: number;
+  minAmountCents: number;
+}
+
+export interface OutboundMessage {
+  id: number;
+  creditorId: number;
+  debtorId: number;
+  debtorName: string;
+  channel: string;
+  purpose: string;
+  status: string;
+  planDate: string | null;
+  stepKey: string | null;
+  variantKey: string | null;
+  toAddress: string | null;
+  subject: string | null;
+  body: string | null;
+  attempts: number;
+  nextAttemptAt: string;
+  sentAt: string | null;
+  costCents: number | null;
+  lastError: string | null;
+  why: MessageWhy;
+  evidence: { items: GateEvidence[] } | null;
+  receivables: { id: number; externalId: string; openCents: number; daysLate: number }[];
+}
+
+export interface MessageFilters {
+  date?: string | undefined;
+  creditorId?: number | undefined;
+  debtorId?: number | undefined;
+  channel?: string | undefined;
+  status?: string | undefined;
+}
+
+export interface SkipDetail {
+  cadenceVersion?: number;
+  variant?: string;
+  offsetDays?: number;
+  daysLate?: number;
+  openCents?: number;
+  noticeMessageId?: number;
+  noticeSentAt?: string;
+  noticeDays?: number;
+  minAmountCents?: number;
+  capContacts?: number;
+  capDays?: number;
+}
+
+export interface PlanSkip {
+  receivableId: number;
+  externalId: string;
+  debtorId: number;
+  debtorName: string;
+  creditorId: number;
+  stepKey: string;
+  segmentKey: string;
+  channel: string;
+  reason: string;
+  detail: SkipDetail;
+  planDate: string;
+}
+
+export interface SkipFilters {
+  date?: string | undefined;
+  creditorId?: number | undefined;
+  debtorId?: number | undefined;
+  reason?: string | undefined;
+}
+
+export interface InboxMessage {
+  id: number;
+  messageId: number;
+  channel: string;
+  toAddress: string | null;
+  subject: string | null;
+  body: string;
+  deliveries: number;
+  receivedAt: string;
+  debtorId: number;
+  debtorName: string;
+  creditorId: number;
+}
+
+export type HoldKind = 'promise' | 'agreement' | 'dispute' | 'pause';
+
+export interface Hold {
+  id: number;
+  debtorId: number;
+  receivableId: number | null;
+  kind: HoldKind;
+  untilDate: string | null;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+  releasedAt: string | null;
+  releasedBy: string | null;
+}
+
+export interface NewHold {
+  kind: HoldKind;
+  untilDate?: string;
+  receivableId?: number;
+  reason: string;
+}
+
+export type ExperimentVerdict = 'winner' | 'not_yet' | 'no_difference';
+
+export interface ExperimentVariant {
+  key: string;
+  weight: number;
+  contacted: number;
+  /** Contacts sent at least 30 days ago: the ones paid7 and paid30 are counted over. */
+  mature: number;
+  paid7: number;
+  paid30: number;
+  recoveredCents: number;
+}
+
+export interface Experiment {
+  versionId: number;
+  version: number;
+  stepKey: string;
+  channel: string;
+  variants: ExperimentVariant[];
+  verdict: ExperimentVerdict;
+  winner: string | null;
+  pValue: number | null;
+  explanation: string;
+}
+
+export interface SimulationPoint {
+  day: number;
+  date: string;
+  contacts: number;
+  costCents: number;
+  recoveredCents: number;
+  cumulativeRecoveredCents: number;
+}
+
+export interface Simulation {
+  versionId: number;
+  version: number;
+  startDate: string;
+  days: number;
+  debtors: number;
+  receivables: number;
+  openCentsAtStart: number;
+  series: SimulationPoint[];
+  totals: {
+    contacts: number;
+    costCents: number;
+    recoveredCents: number;
+    /** Fraction (0-1) of the open balance at the start. */
+    recoveryRate: number;
+    byChannel: Record<string, number>;
+  };
+  model: {
+    source: string;
+    note: string;
+    channels: Record<string, number>;
+    baseline: { maxDaysLate: number; probability: number }[];
+  };
 }

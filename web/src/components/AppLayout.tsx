@@ -13,6 +13,8 @@ const NAV_ITEMS = [
     label: 'Carteiras',
     match: (path: string) => path === '/' || /^\/(creditors|debtors)\//.test(path),
   },
+  { to: '/plan', label: 'Plano do dia', match: (path: string) => path.startsWith('/plan') },
+  { to: '/sandbox', label: 'Caixa de saída', match: (path: string) => path.startsWith('/sandbox') },
   { to: '/imports', label: 'Importações', match: (path: string) => path.startsWith('/imports') },
   { to: '/security', label: 'Segurança', match: (path: string) => path.startsWith('/security') },
 ];

@@ -57,10 +57,10 @@ function problemTitle(error: unknown): string {
 }
 
 export function ProblemAlert({ error, title }: { error: unknown; title?: string }) {
-  const fieldErrors =
-    error instanceof ApiError && Array.isArray(error.problem.errors)
-      ? error.problem.errors.map(describeFieldError).filter((v): v is string => v !== null)
-      : [];
+  const listed = error instanceof ApiError ? (error.problem.errors ?? error.problem.problems) : undefined;
+  const fieldErrors = Array.isArray(listed)
+    ? listed.map(describeFieldError).filter((v): v is string => v !== null)
+    : [];
   const detail = serverDetail(error);
   return (
     <Alert color="red" variant="light" title={title ?? problemTitle(error)} data-testid="problem-alert">

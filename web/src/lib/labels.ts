@@ -1,4 +1,15 @@
-import type { AgingBucketKey, ImportStatus, ReceivableStatus, Role } from '../api/types.ts';
+import type {
+  AgingBucketKey,
+  CadenceVersionStatus,
+  HoldKind,
+  ImportStatus,
+  MessageStatus,
+  PlanSkip,
+  ReceivableStatus,
+  Role,
+  StepChannel,
+} from '../api/types.ts';
+import { formatCents, formatDate, formatDateTime, plural } from './format.ts';
 
 export const RECEIVABLE_STATUS_LABELS: Record<ReceivableStatus, string> = {
   open: 'Em aberto',
@@ -53,18 +64,202 @@ export const ROLE_LABELS: Record<Role, string> = {
   auditor: 'Auditor',
 };
 
+/** The channels a régua step can use, in the order menus show them. */
+export const STEP_CHANNELS: readonly StepChannel[] = [
+  'email',
+  'sms',
+  'whatsapp',
+  'phone',
+  'letter',
+  'portal',
+  'negativacao',
+  'protest',
+];
+
 export const CHANNEL_LABELS: Record<string, string> = {
   email: 'E-mail',
   sms: 'SMS',
   whatsapp: 'WhatsApp',
-  phone: 'Telefone',
+  phone: 'Ligação',
   voice: 'Ligação',
   letter: 'Carta',
+  portal: 'Portal',
+  negativacao: 'Negativação',
+  protest: 'Protesto',
   push: 'Push',
 };
 
 export function channelLabel(channel: string): string {
   return CHANNEL_LABELS[channel] ?? channel;
+}
+
+/** Mantine colour of each channel (timeline chips, badges, charts). */
+export const CHANNEL_COLORS: Record<string, string> = {
+  email: 'blue',
+  sms: 'teal',
+  whatsapp: 'green',
+  phone: 'orange',
+  voice: 'orange',
+  letter: 'grape',
+  portal: 'cyan',
+  negativacao: 'red',
+  protest: 'pink',
+};
+
+export function channelColor(channel: string): string {
+  return CHANNEL_COLORS[channel] ?? 'gray';
+}
+
+/** Channels whose messages carry a subject line. */
+export const CHANNELS_WITH_SUBJECT: readonly string[] = ['email', 'letter'];
+
+export const MESSAGE_STATUS_LABELS: Record<MessageStatus, string> = {
+  queued: 'Na fila',
+  sending: 'Enviando',
+  sent: 'Enviada',
+  delivered: 'Entregue',
+  read: 'Lida',
+  failed: 'Falhou',
+  cancelled: 'Cancelada',
+};
+
+export const MESSAGE_STATUS_COLORS: Record<MessageStatus, string> = {
+  queued: 'gray',
+  sending: 'blue',
+  sent: 'cyan',
+  delivered: 'green',
+  read: 'teal',
+  failed: 'red',
+  cancelled: 'dark',
+};
+
+export function messageStatusLabel(status: string): string {
+  return MESSAGE_STATUS_LABELS[status as MessageStatus] ?? status;
+}
+
+export function messageStatusColor(status: string): string {
+  return MESSAGE_STATUS_COLORS[status as MessageStatus] ?? 'gray';
+}
+
+export const PURPOSE_LABELS: Record<string, string> = {
+  reminder: 'Lembrete',
+  prior_notice: 'Notificação prévia',
+  negativacao: 'Negativação',
+  protest: 'Protesto',
+};
+
+export const CADENCE_STATUS_LABELS: Record<CadenceVersionStatus, string> = {
+  draft: 'Rascunho',
+  active: 'Ativa',
+  retired: 'Aposentada',
+};
+
+export const CADENCE_STATUS_COLORS: Record<CadenceVersionStatus, string> = {
+  draft: 'yellow',
+  active: 'green',
+  retired: 'gray',
+};
+
+export const HOLD_KIND_LABELS: Record<HoldKind, string> = {
+  promise: 'Promessa de pagamento',
+  agreement: 'Acordo',
+  dispute: 'Contestação',
+  pause: 'Pausa',
+};
+
+export const HOLD_KIND_COLORS: Record<HoldKind, string> = {
+  promise: 'blue',
+  agreement: 'green',
+  dispute: 'orange',
+  pause: 'gray',
+};
+
+/** 'D-5', 'D0', 'D+3': a step's day relative to the due date. */
+export function dayLabel(offset: number): string {
+  if (offset === 0) return 'D0';
+  return offset < 0 ? `D${offset}` : `D+${offset}`;
+}
+
+/** Short pt-BR name of each reason a due step was not planned. */
+export const SKIP_REASON_LABELS: Record<string, string> = {
+  hold_dispute: 'Contestação em aberto',
+  hold_agreement: 'Acordo em andamento',
+  hold_promise: 'Promessa de pagamento',
+  hold_pause: 'Cobrança pausada',
+  opted_out: 'Descadastrado do canal',
+  no_consent: 'Sem opt-in no WhatsApp',
+  no_address: 'Sem contato para o canal',
+  gate_disputed: 'Título contestado',
+  gate_not_late_enough: 'Atraso insuficiente',
+  gate_below_minimum: 'Valor abaixo do mínimo',
+  gate_no_notice: 'Sem notificação prévia',
+  gate_notice_too_recent: 'Aguardando prazo da notificação',
+  state_holiday: 'Feriado estadual',
+  frequency_cap: 'Limite de contatos',
+};
+
+export function skipReasonLabel(reason: string): string {
+  return SKIP_REASON_LABELS[reason] ?? reason;
+}
+
+/** Why a due step was not planned, in a sentence, with the numbers the planner recorded. */
+export function skipExplanation(
+  skip: Pick<PlanSkip, 'reason' | 'detail' | 'channel'>,
+  timeZone?: string,
+): string {
+  const d = skip.detail;
+  const channel = channelLabel(skip.channel);
+  const gated = skip.channel === 'protest' ? 'o protesto' : 'a negativação';
+  switch (skip.reason) {
+    case 'hold_dispute':
+      return 'O devedor contestou a dívida: a régua fica suspensa até a contestação ser encerrada.';
+    case 'hold_agreement':
+      return 'Há um acordo em andamento: a régua não cobra enquanto ele vale.';
+    case 'hold_promise':
+      return 'O devedor prometeu pagar: a régua espera até a data prometida.';
+    case 'hold_pause':
+      return 'A cobrança deste devedor foi pausada manualmente.';
+    case 'opted_out':
+      return `O devedor pediu para não receber mensagens por ${channel}.`;
+    case 'no_consent':
+      return 'O WhatsApp exige consentimento (opt-in) do devedor, e ele não foi registrado.';
+    case 'no_address':
+      return skip.channel === 'letter'
+        ? 'O devedor não tem endereço completo (logradouro, cidade e CEP) para a carta.'
+        : `O devedor não tem contato cadastrado para ${channel}.`;
+    case 'gate_disputed':
+      return `O título está contestado: ${gated} não pode ocorrer enquanto a contestação estiver aberta.`;
+    case 'gate_not_late_enough':
+      return d.daysLate !== undefined
+        ? `Com ${plural(d.daysLate, 'dia', 'dias')} de atraso, ainda não chegou ao atraso mínimo para ${gated}.`
+        : `O atraso ainda não chegou ao mínimo exigido para ${gated}.`;
+    case 'gate_below_minimum':
+      return d.minAmountCents !== undefined
+        ? `O valor em aberto (${formatCents(d.openCents)}) está abaixo do mínimo de ${formatCents(d.minAmountCents)} para ${gated}.`
+        : `O valor em aberto está abaixo do mínimo para ${gated}.`;
+    case 'gate_no_notice':
+      return `Nenhuma carta de notificação prévia foi enviada para este título: ${gated} exige a notificação antes (CDC art. 43, § 2º).`;
+    case 'gate_notice_too_recent': {
+      const days = d.noticeDays !== undefined ? ` (${plural(d.noticeDays, 'dia', 'dias')})` : '';
+      const sent = d.noticeSentAt
+        ? `; notificação enviada em ${formatDateTime(d.noticeSentAt, timeZone)}`
+        : '';
+      return `Aguardando o prazo da notificação prévia${days}${sent}.`;
+    }
+    case 'state_holiday':
+      return 'Feriado estadual na UF do devedor: o contato fica para o próximo dia útil.';
+    case 'frequency_cap':
+      return d.capContacts !== undefined && d.capDays !== undefined
+        ? `Limite de contatos: já houve ${plural(d.capContacts, 'contato', 'contatos')} em ${plural(d.capDays, 'dia', 'dias')}.`
+        : 'Limite de contatos do período atingido.';
+    default:
+      return skip.reason;
+  }
+}
+
+/** "Enviada em 02/02/2026" style date of a plan, for lists grouped by day. */
+export function planDateLabel(date: string | null | undefined): string {
+  return date ? `Plano de ${formatDate(date)}` : 'Avulsa';
 }
 
 /** Human text for the import error codes; unknown codes fall back to the server's English `reason`. */
@@ -181,4 +376,16 @@ export function delimiterLabel(delimiter: string): string {
   if (delimiter === '\t') return 'tabulação';
   const name = DELIMITER_NAMES[delimiter];
   return name ? `"${delimiter}" (${name})` : `"${delimiter}"`;
+}
+
+/**
+ * Who did something, from the server's actor string ("user:12", "system", "apikey:3"). The API gives
+ * ids, not names: the logged-in user is named, others are shown by number.
+ */
+export function actorLabel(actor: string, me: { id: number; name: string }): string {
+  if (actor === 'system') return 'sistema';
+  const match = /^(user|apikey|api_key):(\d+)$/.exec(actor);
+  if (!match) return actor;
+  if (match[1] === 'user') return Number(match[2]) === me.id ? me.name : `usuário nº ${match[2]}`;
+  return `chave de API nº ${match[2]}`;
 }

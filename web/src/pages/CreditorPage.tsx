@@ -79,11 +79,21 @@ export function CreditorPage() {
             </Text>
           ))}
         </Stack>
-        {canImport(session) && (
-          <Button component={Link} to={`/imports/new?creditorId=${c.id}`} data-testid="creditor-import">
-            Importar títulos
+        <Group gap="xs">
+          <Button
+            component={Link}
+            to={`/creditors/${c.id}/regua`}
+            variant="light"
+            data-testid="creditor-cadence"
+          >
+            Régua de cobrança
           </Button>
-        )}
+          {canImport(session) && (
+            <Button component={Link} to={`/imports/new?creditorId=${c.id}`} data-testid="creditor-import">
+              Importar títulos
+            </Button>
+          )}
+        </Group>
       </Group>
 
       {c.stats && (

@@ -1,9 +1,23 @@
-import { Anchor, Badge, Breadcrumbs, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Breadcrumbs,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Tabs,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
 import type { Debtor } from '../api/types.ts';
+import { HoldsCard } from '../components/HoldsCard.tsx';
+import { ContactsTimeline } from '../components/outbox/ContactsTimeline.tsx';
+import { SkipsTable } from '../components/outbox/SkipsTable.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { ReceivablesPanel } from '../components/ReceivablesPanel.tsx';
@@ -194,8 +208,33 @@ export function DebtorPage() {
         </Section>
       </SimpleGrid>
 
-      <Title order={3}>Títulos</Title>
-      <ReceivablesPanel key={d.id} debtorId={d.id} showDebtor={false} />
+      <HoldsCard key={`holds-${d.id}`} debtorId={d.id} />
+
+      <Tabs defaultValue="titulos" keepMounted={false}>
+        <Tabs.List mb="md">
+          <Tabs.Tab value="titulos" data-testid="debtor-tab-receivables">
+            <Text fw={600}>Títulos</Text>
+          </Tabs.Tab>
+          <Tabs.Tab value="contatos" data-testid="debtor-tab-contacts">
+            <Text fw={600}>Contatos</Text>
+          </Tabs.Tab>
+          <Tabs.Tab value="nao-planejados" data-testid="debtor-tab-skips">
+            <Text fw={600}>Não planejados</Text>
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="titulos">
+          <ReceivablesPanel key={d.id} debtorId={d.id} showDebtor={false} />
+        </Tabs.Panel>
+        <Tabs.Panel value="contatos">
+          <ContactsTimeline key={d.id} debtorId={d.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="nao-planejados">
+          <Text size="sm" c="dimmed" mb="sm">
+            Etapas da régua que venceram para os títulos deste devedor mas não viraram contato, com o motivo.
+          </Text>
+          <SkipsTable key={d.id} filters={{ debtorId: d.id }} showDebtor={false} showDate />
+        </Tabs.Panel>
+      </Tabs>
     </Stack>
   );
 }
