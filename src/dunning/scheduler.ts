@@ -6,6 +6,37 @@ import { type PlanResult, planDay } from './planner.ts';
 export const PLAN_HOUR = 6;
 
 /**
+ * One pass of the scheduler: plans today for each organization whose local clock has passed PLAN_HOUR
+ * and whose business date has no finished run yet.
+ */
+export async function schedulerTick(
+  db: Database,
+  now: Date,
+  options: { stopped?: () => boolean; onPlanned?: (orgId: number, result: PlanResult) => void } = {},
+): Promise<void> {
+  const orgs = await db.query<{ id: number; timeZone: string; done: string[] }>(
+    `select o.id, o.time_zone as "timeZone",
+            coalesce(array_agg(r.plan_date::text) filter (where r.status = 'done'), '{}') as done
+       from organizations o
+       left join plan_runs r on r.org_id = o.id and r.plan_date >= $1::date - 2
+      group by o.id order by o.id`,
+    [now],
+  );
+  for (const org of orgs) {
+    if (options.stopped?.()) return;
+    const date = localDateIn(now, org.timeZone);
+    const hour = Number(
+      new Intl.DateTimeFormat('en-GB', { timeZone: org.timeZone, hour: '2-digit', hour12: false }).format(
+        now,
+      ),
+    );
+    if (hour < PLAN_HOUR || org.done.includes(date)) continue;
+    const result = await planDay(db, org.id, date, { now });
+    if (result.businessDay) options.onPlanned?.(org.id, result);
+  }
+}
+
+/**
  * The built-in scheduler: every `everyMs`, plans today for each organization whose business date has
  * no finished run yet and whose local clock has passed PLAN_HOUR. `planDay` skips weekends and bank
  * holidays, and is idempotent, so several processes running this at once plan each day once.
@@ -21,28 +52,11 @@ export function startScheduler(
 ): { stop(): Promise<void> } {
   let stopped = false;
   let running: Promise<void> | null = null;
-  const tick = async () => {
-    const now = options.now?.() ?? new Date();
-    const orgs = await db.query<{ id: number; timeZone: string; done: string[] }>(
-      `select o.id, o.time_zone as "timeZone",
-              coalesce(array_agg(r.plan_date::text) filter (where r.status = 'done'), '{}') as done
-         from organizations o
-         left join plan_runs r on r.org_id = o.id and r.plan_date >= current_date - 2
-        group by o.id order by o.id`,
-    );
-    for (const org of orgs) {
-      if (stopped) return;
-      const date = localDateIn(now, org.timeZone);
-      const hour = Number(
-        new Intl.DateTimeFormat('en-GB', { timeZone: org.timeZone, hour: '2-digit', hour12: false }).format(
-          now,
-        ),
-      );
-      if (hour < PLAN_HOUR || org.done.includes(date)) continue;
-      const result = await planDay(db, org.id, date);
-      if (result.businessDay) options.onPlanned?.(org.id, result);
-    }
-  };
+  const tick = () =>
+    schedulerTick(db, options.now?.() ?? new Date(), {
+      stopped: () => stopped,
+      onPlanned: options.onPlanned,
+    });
   const run = () => {
     if (stopped || running) return;
     running = tick()
