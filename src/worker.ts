@@ -1,5 +1,5 @@
 import { type Dispatcher, startDispatcher } from './channels/dispatcher.ts';
-import { sandboxRegistry } from './channels/sandbox.ts';
+import { providerResolver } from './channels/providers.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { startScheduler } from './dunning/scheduler.ts';
@@ -26,8 +26,13 @@ export async function startBackground(
     concurrency: 2,
     onError: onError('background job'),
   });
+  const channels = providerResolver(db, {
+    secretKey: config.secretKey,
+    publicUrl: config.publicUrl,
+    sandboxLatencyMs: config.sandboxLatencyMs,
+  });
   const dispatcher = startDispatcher(db, {
-    channels: sandboxRegistry(db, { latencyMs: config.sandboxLatencyMs }),
+    channels,
     batchSize: config.dispatchBatchSize,
     leaseMs: config.dispatchLeaseMs,
     onError: onError('dispatch'),
@@ -49,6 +54,7 @@ export async function startBackground(
     async stop() {
       await scheduler?.stop();
       await Promise.all([jobs.stop(), dispatcher.stop()]);
+      channels.close();
     },
   };
 }

@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   'cadences:write',
   'holds:write',
   'plan:run',
+  'providers:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -26,3 +26,6 @@ export interface Channel {
 
 /** Which adapter carries each step channel (email, sms, whatsapp, phone, letter, portal, negativacao, protest). */
 export type ChannelRegistry = ReadonlyMap<string, Channel>;
+
+/** Finds the adapter for an organization's channel (its configured provider, or the sandbox). */
+export type ChannelResolver = (orgId: number, channel: string) => Promise<Channel | undefined>;

@@ -8,7 +8,7 @@ import {
 } from '../dunning/calendar.ts';
 import { type CadenceDefinition, findTemplate } from '../dunning/definition.ts';
 import { renderTemplate, type TemplateContext } from '../dunning/templates.ts';
-import type { ChannelRegistry, OutgoingMessage, SendResult } from './channel.ts';
+import type { Channel, ChannelRegistry, ChannelResolver, OutgoingMessage, SendResult } from './channel.ts';
 
 /** Channels that reach the debtor in person and so must respect the contact window at send time. */
 const WINDOWED_CHANNELS = new Set(['email', 'sms', 'whatsapp']);
@@ -16,7 +16,8 @@ const MAX_ATTEMPTS = 6;
 
 export type DispatchOptions = {
   workerId: string;
-  channels: ChannelRegistry;
+  /** One registry for every organization, or a resolver of each organization's providers. */
+  channels: ChannelRegistry | ChannelResolver;
   batchSize?: number;
   /** How long a claim lasts before another dispatcher may take the message over (ms). */
   leaseMs?: number;
@@ -237,26 +238,32 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
 
   const byChannel = new Map<string, typeof ready>();
   for (const item of ready) {
-    const list = byChannel.get(item.message.channel) ?? [];
+    const key = `${item.message.orgId}:${item.message.channel}`;
+    const list = byChannel.get(key) ?? [];
     list.push(item);
-    byChannel.set(item.message.channel, list);
+    byChannel.set(key, list);
   }
-  for (const [channelName, items] of byChannel) {
-    const channel = options.channels.get(channelName);
+  for (const items of byChannel.values()) {
+    const first = items[0];
+    if (!first) continue;
+    const channelName = first.message.channel;
+    let channel: Channel | undefined;
     let results: SendResult[];
-    if (!channel) {
-      results = items.map(() => ({
-        ok: false,
-        permanent: true,
-        error: `no provider configured for ${channelName}`,
-      }));
-    } else {
-      try {
-        results = await channel.send(items.map((i) => i.message));
-      } catch (error) {
-        const text = error instanceof Error ? error.message : String(error);
-        results = items.map(() => ({ ok: false, permanent: false, error: text }));
-      }
+    try {
+      channel =
+        typeof options.channels === 'function'
+          ? await options.channels(first.message.orgId, channelName)
+          : options.channels.get(channelName);
+      results = channel
+        ? await channel.send(items.map((i) => i.message))
+        : items.map(() => ({
+            ok: false,
+            permanent: true,
+            error: `no provider configured for ${channelName}`,
+          }));
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      results = items.map(() => ({ ok: false, permanent: false, error: text }));
     }
     items.forEach((item, index) => {
       const result = results[index] ?? { ok: false, permanent: false, error: 'the provider gave no answer' };

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   date,
   foreignKey,
@@ -132,4 +133,24 @@ export const sandboxInbox = pgTable(
     unique('sandbox_inbox_idempotency_key').on(t.orgId, t.idempotencyKey),
     index('sandbox_inbox_received_idx').on(t.orgId, t.receivedAt),
   ],
+);
+
+/**
+ * Which provider carries a channel for an organization, and its settings. Credentials live in `secret`,
+ * encrypted with REGUA_SECRET_KEY, and are never returned by the API or written to logs. No row: the
+ * sandbox.
+ */
+export const channelProviders = pgTable(
+  'channel_providers',
+  {
+    orgId: bigint('org_id', { mode: 'number' }).notNull(),
+    channel: text('channel').notNull(),
+    provider: text('provider').notNull(),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    secret: text('secret'),
+    enabled: boolean('enabled').notNull().default(true),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.channel] })],
 );

@@ -28,6 +28,7 @@ const TENANT_TABLES = [
   'outbound_messages',
   'outbound_message_items',
   'sandbox_inbox',
+  'channel_providers',
 ];
 
 describe('row-level security', () => {

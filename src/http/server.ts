@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyReply, LogController } from 'fastify';
 import { accessRoutes, publicAccessRoutes } from '../access/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
+import { channelRoutes, publicChannelRoutes } from '../channels/routes.ts';
 import { dunningRoutes } from '../dunning/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { lgpdRoutes } from '../lgpd/routes.ts';
@@ -145,6 +146,7 @@ export async function buildServer(
   });
 
   publicAccessRoutes(app, context);
+  publicChannelRoutes(app, context);
   await app.register(async (api) => {
     const typed: App = api.withTypeProvider<TypeBoxTypeProvider>();
     typed.addHook('onRequest', authenticator(context.db, context.localToken ?? null));
@@ -155,6 +157,7 @@ export async function buildServer(
     auditRoutes(typed, context);
     lgpdRoutes(typed, context);
     dunningRoutes(typed, context);
+    channelRoutes(typed, context);
   });
 
   const hasWeb = existsSync(`${WEB_ROOT}index.html`);

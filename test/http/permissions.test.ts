@@ -49,6 +49,8 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/debtors/{id}/holds': 'portfolio:read',
   'GET /api/v1/creditors/{id}/experiments': 'portfolio:read',
   'POST /api/v1/creditors/{id}/simulations': 'portfolio:read',
+  'GET /api/v1/channel-providers': 'providers:manage',
+  'PUT /api/v1/channel-providers/{channel}': 'providers:manage',
   'POST /api/v1/debtors/{id}/holds': 'holds:write',
   'POST /api/v1/holds/{id}/release': 'holds:write',
 };
@@ -93,7 +95,8 @@ describe('permissions', () => {
         const [method = 'GET', template = ''] = operation.split(' ');
         const path = template
           .replace('{id}', String(app.seeded.a.creditorId))
-          .replace('{document}', '52998224725');
+          .replace('{document}', '52998224725')
+          .replace('{channel}', 'email');
         const response = await call(path, {
           method,
           headers: method === 'GET' || method === 'DELETE' ? {} : { 'content-type': 'application/json' },

@@ -9,6 +9,7 @@ export type TestApp = {
   seeded: Seeded;
   users: { manager: { email: string; password: string } };
   creditor: { id: number; legalName: string };
+  config: import('../../src/config.ts').Config;
   /** fetch against the app, with JSON helpers. */
   close(): Promise<void>;
 };
@@ -32,6 +33,7 @@ export async function startTestApp(
     seeded,
     users: { manager: { email: seeded.users.manager, password: PASSWORD } },
     creditor: { id: seeded.a.creditorId, legalName: 'Cliente Um Ltda' },
+    config,
     async close() {
       await running.stop();
       await test.drop();

@@ -1,0 +1,216 @@
+import type { Scope } from '../access/scope.ts';
+import { appendAudit } from '../audit/log.ts';
+import type { Database } from '../db/client.ts';
+import { withTenant } from '../db/tenant.ts';
+import { badRequest } from '../shared/problem.ts';
+import { decryptSecret, encryptSecret } from '../shared/secrets.ts';
+import type { Channel, OutgoingMessage } from './channel.ts';
+import { type SmtpSettings, smtpChannel } from './email.ts';
+import { sandboxChannel } from './sandbox.ts';
+import { unsubscribeToken } from './unsubscribe.ts';
+
+/** The providers each channel can use. The sandbox carries every channel and is the default. */
+export const PROVIDERS: Readonly<Record<string, readonly string[]>> = {
+  email: ['sandbox', 'smtp'],
+  sms: ['sandbox'],
+  whatsapp: ['sandbox'],
+  phone: ['sandbox'],
+  letter: ['sandbox'],
+  portal: ['sandbox'],
+  negativacao: ['sandbox'],
+  protest: ['sandbox'],
+};
+
+export type ProviderView = {
+  channel: string;
+  provider: string;
+  settings: Record<string, unknown>;
+  /** Whether credentials are stored; they are never shown. */
+  hasSecret: boolean;
+  enabled: boolean;
+  updatedBy: string | null;
+  updatedAt: Date | null;
+};
+
+const SMTP_SECURITY = ['tls', 'starttls', 'none'];
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The settings a provider keeps in the clear, checked; credentials go to `secret`. */
+function checkSettings(provider: string, settings: Record<string, unknown>): Record<string, unknown> {
+  if (provider === 'sandbox') return {};
+  if (provider === 'smtp') {
+    const host = settings.host;
+    const port = settings.port;
+    const security = settings.security ?? 'starttls';
+    const fromAddress = settings.fromAddress;
+    if (typeof host !== 'string' || !/^[A-Za-z0-9.-]{1,253}$/.test(host))
+      throw badRequest('smtp: host is required');
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+      throw badRequest('smtp: port must be a number from 1 to 65535');
+    if (typeof security !== 'string' || !SMTP_SECURITY.includes(security))
+      throw badRequest(`smtp: security is one of ${SMTP_SECURITY.join(', ')}`);
+    if (typeof fromAddress !== 'string' || !EMAIL.test(fromAddress))
+      throw badRequest('smtp: fromAddress must be an e-mail address');
+    const replyTo = settings.replyTo ?? null;
+    if (replyTo !== null && (typeof replyTo !== 'string' || !EMAIL.test(replyTo)))
+      throw badRequest('smtp: replyTo must be an e-mail address');
+    const costCents = settings.costCents ?? 0;
+    if (typeof costCents !== 'number' || !Number.isInteger(costCents) || costCents < 0 || costCents > 10_000)
+      throw badRequest('smtp: costCents must be whole centavos');
+    return {
+      host,
+      port,
+      security,
+      username: typeof settings.username === 'string' && settings.username !== '' ? settings.username : null,
+      fromAddress,
+      fromName: typeof settings.fromName === 'string' ? settings.fromName.slice(0, 100) : '',
+      replyTo,
+      costCents,
+    };
+  }
+  throw badRequest(`unknown provider ${provider}`);
+}
+
+/** Every channel with the provider that carries it for the organization (the sandbox when unset). */
+export async function listProviders(db: Database, scope: Scope): Promise<ProviderView[]> {
+  const rows = await withTenant(db, scope.orgId, (tx) =>
+    tx.query<ProviderView & { secret: string | null }>(
+      `select channel, provider, settings, secret, enabled, updated_by as "updatedBy", updated_at as "updatedAt"
+         from channel_providers where org_id = $1`,
+      [scope.orgId],
+    ),
+  );
+  return Object.keys(PROVIDERS).map((channel) => {
+    const row = rows.find((r) => r.channel === channel);
+    if (!row)
+      return {
+        channel,
+        provider: 'sandbox',
+        settings: {},
+        hasSecret: false,
+        enabled: true,
+        updatedBy: null,
+        updatedAt: null,
+      };
+    const { secret, ...view } = row;
+    return { ...view, hasSecret: secret !== null };
+  });
+}
+
+/**
+ * Sets the provider of a channel. Credentials are encrypted with the secret key; omitting them keeps
+ * the stored ones. The audit trail records the change without the credentials.
+ */
+export async function setProvider(
+  db: Database,
+  scope: Scope,
+  secretKey: Buffer | null,
+  input: {
+    channel: string;
+    provider: string;
+    settings: Record<string, unknown>;
+    password?: string | null;
+    enabled?: boolean;
+  },
+): Promise<ProviderView> {
+  const allowed = PROVIDERS[input.channel];
+  if (!allowed) throw badRequest(`unknown channel ${input.channel}`);
+  if (!allowed.includes(input.provider))
+    throw badRequest(`${input.channel} can use ${allowed.join(' or ')}, not ${input.provider}`);
+  const settings = checkSettings(input.provider, input.settings);
+  if (input.password && !secretKey)
+    throw badRequest('set REGUA_SECRET_KEY before storing provider credentials');
+  const secret =
+    input.password && secretKey
+      ? encryptSecret(JSON.stringify({ password: input.password }), secretKey)
+      : null;
+  return withTenant(db, scope.orgId, async (tx) => {
+    const [before] = await tx.query<{ provider: string; settings: Record<string, unknown> }>(
+      'select provider, settings from channel_providers where org_id = $1 and channel = $2',
+      [scope.orgId, input.channel],
+    );
+    const [row] = await tx.query<ProviderView & { secret: string | null }>(
+      `insert into channel_providers as p (org_id, channel, provider, settings, secret, enabled, updated_by)
+       values ($1, $2, $3, $4, $5, $6, $7)
+       on conflict (org_id, channel) do update set provider = excluded.provider, settings = excluded.settings,
+              secret = case when excluded.provider = p.provider then coalesce(excluded.secret, p.secret) else excluded.secret end,
+              enabled = excluded.enabled, updated_by = excluded.updated_by, updated_at = now()
+       returning channel, provider, settings, secret, enabled, updated_by as "updatedBy", updated_at as "updatedAt"`,
+      [
+        scope.orgId,
+        input.channel,
+        input.provider,
+        JSON.stringify(settings),
+        secret,
+        input.enabled ?? true,
+        scope.actor,
+      ],
+    );
+    if (!row) throw new Error('provider upsert returned nothing');
+    await appendAudit(tx, {
+      orgId: scope.orgId,
+      actor: scope.actor,
+      action: 'settings.channel_provider',
+      entity: 'channel_provider',
+      entityId: input.channel,
+      before: before ?? null,
+      after: { provider: row.provider, settings: row.settings, credentialsChanged: secret !== null },
+    });
+    const { secret: stored, ...view } = row;
+    return { ...view, hasSecret: stored !== null };
+  });
+}
+
+/**
+ * Finds the Channel that carries a message of an organization: its configured provider, or the
+ * sandbox. Adapters are cached for a minute per organization and channel (SMTP pools stay open).
+ */
+export function providerResolver(
+  db: Database,
+  options: { secretKey: Buffer | null; publicUrl: string; sandboxLatencyMs?: number },
+): ((orgId: number, channel: string) => Promise<Channel | undefined>) & { close(): void } {
+  const sandbox = sandboxChannel(db, { latencyMs: options.sandboxLatencyMs });
+  const cache = new Map<string, { channel: Channel & { close?: () => void }; until: number }>();
+  const domain = new URL(options.publicUrl).hostname || 'regua.local';
+  const resolve = async (orgId: number, channel: string): Promise<Channel | undefined> => {
+    if (!PROVIDERS[channel]) return undefined;
+    const key = `${orgId}:${channel}`;
+    const cached = cache.get(key);
+    if (cached && cached.until > Date.now()) return cached.channel;
+    const [row] = await db.query<{
+      provider: string;
+      settings: Record<string, unknown>;
+      secret: string | null;
+      enabled: boolean;
+    }>(
+      'select provider, settings, secret, enabled from channel_providers where org_id = $1 and channel = $2',
+      [orgId, channel],
+    );
+    let adapter: Channel & { close?: () => void } = sandbox;
+    if (row?.enabled && row.provider === 'smtp') {
+      const password =
+        row.secret && options.secretKey
+          ? ((JSON.parse(decryptSecret(row.secret, options.secretKey)) as { password?: string }).password ??
+            null)
+          : null;
+      const secretKey = options.secretKey;
+      adapter = smtpChannel(
+        { ...(row.settings as Omit<SmtpSettings, 'password'>), password },
+        {
+          messageIdDomain: domain,
+          unsubscribeUrl: (m: OutgoingMessage) =>
+            secretKey ? `${options.publicUrl}/u/${unsubscribeToken(secretKey, m.orgId, m.id)}` : null,
+        },
+      );
+    }
+    cached?.channel.close?.();
+    cache.set(key, { channel: adapter, until: Date.now() + 60_000 });
+    return adapter;
+  };
+  return Object.assign(resolve, {
+    close() {
+      for (const entry of cache.values()) entry.channel.close?.();
+      cache.clear();
+    },
+  });
+}
