@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'holds:write',
   'plan:run',
   'providers:manage',
+  'tasks:work',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -34,8 +35,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'cadences:write',
     'holds:write',
     'plan:run',
+    'tasks:work',
   ],
-  collector: ['session', 'portfolio:read', 'imports:read', 'consent:write', 'holds:write'],
+  collector: ['session', 'portfolio:read', 'imports:read', 'consent:write', 'holds:write', 'tasks:work'],
   client_viewer: ['session', 'portfolio:read', 'imports:read'],
   auditor: ['session', 'portfolio:read', 'imports:read', 'audit:read'],
 };

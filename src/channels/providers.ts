@@ -8,13 +8,17 @@ import type { Channel, OutgoingMessage } from './channel.ts';
 import { type SmtpSettings, smtpChannel } from './email.ts';
 import { sandboxChannel } from './sandbox.ts';
 import { unsubscribeToken } from './unsubscribe.ts';
+import { worklistChannel } from './worklist.ts';
 
-/** The providers each channel can use. The sandbox carries every channel and is the default. */
+/**
+ * The providers each channel can use, the default first: the sandbox carries every channel that would
+ * leave the system, so the demo never sends anything real; phone steps go to the collectors' worklist.
+ */
 export const PROVIDERS: Readonly<Record<string, readonly string[]>> = {
   email: ['sandbox', 'smtp'],
   sms: ['sandbox'],
   whatsapp: ['sandbox'],
-  phone: ['sandbox'],
+  phone: ['worklist', 'sandbox'],
   letter: ['sandbox'],
   portal: ['sandbox'],
   negativacao: ['sandbox'],
@@ -37,7 +41,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The settings a provider keeps in the clear, checked; credentials go to `secret`. */
 function checkSettings(provider: string, settings: Record<string, unknown>): Record<string, unknown> {
-  if (provider === 'sandbox') return {};
+  if (provider === 'sandbox' || provider === 'worklist') return {};
   if (provider === 'smtp') {
     const host = settings.host;
     const port = settings.port;
@@ -170,6 +174,7 @@ export function providerResolver(
   options: { secretKey: Buffer | null; publicUrl: string; sandboxLatencyMs?: number },
 ): ((orgId: number, channel: string) => Promise<Channel | undefined>) & { close(): void } {
   const sandbox = sandboxChannel(db, { latencyMs: options.sandboxLatencyMs });
+  const worklist = worklistChannel(db);
   const cache = new Map<string, { channel: Channel & { close?: () => void }; until: number }>();
   const domain = new URL(options.publicUrl).hostname || 'regua.local';
   const resolve = async (orgId: number, channel: string): Promise<Channel | undefined> => {
@@ -186,7 +191,8 @@ export function providerResolver(
       'select provider, settings, secret, enabled from channel_providers where org_id = $1 and channel = $2',
       [orgId, channel],
     );
-    let adapter: Channel & { close?: () => void } = sandbox;
+    const provider = row?.enabled ? row.provider : (PROVIDERS[channel]?.[0] ?? 'sandbox');
+    let adapter: Channel & { close?: () => void } = provider === 'worklist' ? worklist : sandbox;
     if (row?.enabled && row.provider === 'smtp') {
       const password =
         row.secret && options.secretKey

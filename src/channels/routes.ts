@@ -5,7 +5,9 @@ import { requireScope } from '../http/auth.ts';
 import type { App, AppContext } from '../http/types.ts';
 import { recordConsent } from '../portfolio/consents.ts';
 import { listProviders, PROVIDERS, setProvider } from './providers.ts';
+import { TASK_OUTCOMES, type TaskOutcome } from './schema.ts';
 import { readUnsubscribeToken } from './unsubscribe.ts';
+import { claimTask, listTasks, recordOutcome } from './worklist.ts';
 
 const Timestamp = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
 const Provider = Type.Object({
@@ -18,7 +20,110 @@ const Provider = Type.Object({
   updatedAt: Type.Union([Timestamp, Type.Null()]),
 });
 
+const Task = Type.Object({
+  id: Type.Integer(),
+  messageId: Type.Integer(),
+  creditorId: Type.Integer(),
+  debtorId: Type.Integer(),
+  debtorName: Type.String(),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  phones: Type.Array(Type.String()),
+  script: Type.String(),
+  priority: Type.Integer(),
+  openCents: Type.Integer(),
+  daysLate: Type.Integer(),
+  assignedTo: Type.Union([Type.Integer(), Type.Null()]),
+  status: Type.String(),
+  outcome: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+  promiseDate: Type.Union([Type.String(), Type.Null()]),
+  promiseCents: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Timestamp,
+  doneAt: Type.Union([Timestamp, Type.Null()]),
+  doneBy: Type.Union([Type.String(), Type.Null()]),
+});
+const TaskParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
+
 export function channelRoutes(app: App, { db, config }: AppContext) {
+  app.get(
+    '/api/v1/worklist',
+    {
+      config: { permission: 'tasks:work' },
+      schema: {
+        tags: ['worklist'],
+        summary: 'The collectors’ worklist: open calls by priority (or done ones, newest first)',
+        querystring: Type.Object({
+          status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('done')])),
+          assigned: Type.Optional(
+            Type.Union([Type.Literal('me'), Type.Literal('unassigned'), Type.Literal('all')]),
+          ),
+          creditorId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+          debtorId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+          after: Type.Optional(
+            Type.String({ pattern: '^\\d{1,18}:\\d{1,15}$', description: 'keyset PRIORITY:ID' }),
+          ),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(Task) }) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const [priority, id] = (q.after ?? '').split(':').map(Number);
+      return {
+        items: await listTasks(db, requireScope(request), {
+          status: q.status ?? 'open',
+          assigned: q.assigned ?? 'all',
+          creditorId: q.creditorId,
+          debtorId: q.debtorId,
+          after: q.after && priority !== undefined && id !== undefined ? { priority, id } : undefined,
+          limit: q.limit ?? 50,
+        }),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/tasks/:id/claim',
+    {
+      config: { permission: 'tasks:work' },
+      schema: {
+        tags: ['worklist'],
+        summary: 'Take an open call for yourself (release: true gives it back)',
+        params: TaskParams,
+        body: Type.Optional(Type.Object({ release: Type.Optional(Type.Boolean()) })),
+        response: { 200: Task },
+      },
+    },
+    async (request) =>
+      claimTask(db, requireScope(request), request.params.id, request.body?.release ?? false),
+  );
+
+  app.post(
+    '/api/v1/tasks/:id/outcome',
+    {
+      config: { permission: 'tasks:work' },
+      schema: {
+        tags: ['worklist'],
+        summary:
+          'Record how a call went: a promise holds the cadence until its date, a dispute holds it, a wrong number is removed',
+        params: TaskParams,
+        body: Type.Object({
+          outcome: Type.Unsafe<TaskOutcome>({ type: 'string', enum: [...TASK_OUTCOMES] }),
+          note: Type.Optional(Type.String({ maxLength: 1000 })),
+          promiseDate: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+          promiseCents: Type.Optional(Type.Integer({ minimum: 1, maximum: 1e12 })),
+        }),
+        response: { 200: Task },
+      },
+    },
+    async (request) =>
+      recordOutcome(db, requireScope(request), request.params.id, {
+        ...request.body,
+        outcome: request.body.outcome as TaskOutcome,
+      }),
+  );
+
   app.get(
     '/api/v1/channel-providers',
     {

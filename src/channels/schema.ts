@@ -154,3 +154,57 @@ export const channelProviders = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.channel] })],
 );
+
+export const TASK_OUTCOMES = [
+  'reached',
+  'not_reached',
+  'wrong_number',
+  'promise',
+  'dispute',
+  'refused',
+] as const;
+export type TaskOutcome = (typeof TASK_OUTCOMES)[number];
+
+/**
+ * A collector's call, made from a phone step of the cadence: the worklist. Ordered by priority (the
+ * amount at stake weighed by how late it is); its outcome feeds the cadence back (a promise holds it,
+ * a dispute stops it, a wrong number is removed from the debtor's contacts).
+ */
+export const collectorTasks = pgTable(
+  'collector_tasks',
+  {
+    orgId: bigint('org_id', { mode: 'number' }).notNull(),
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    messageId: bigint('message_id', { mode: 'number' }).notNull(),
+    creditorId: bigint('creditor_id', { mode: 'number' }).notNull(),
+    debtorId: bigint('debtor_id', { mode: 'number' }).notNull(),
+    phone: text('phone'),
+    script: text('script').notNull(),
+    priority: bigint('priority', { mode: 'number' }).notNull(),
+    assignedTo: bigint('assigned_to', { mode: 'number' }),
+    status: text('status').$type<'open' | 'done' | 'cancelled'>().notNull().default('open'),
+    outcome: text('outcome').$type<TaskOutcome>(),
+    note: text('note'),
+    promiseDate: date('promise_date', { mode: 'string' }),
+    promiseCents: bigint('promise_cents', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    doneBy: text('done_by'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('collector_tasks_message_key').on(t.orgId, t.messageId),
+    index('collector_tasks_open_idx').on(t.orgId, t.priority).where(sql`${t.status} = 'open'`),
+    index('collector_tasks_debtor_idx').on(t.orgId, t.debtorId),
+    foreignKey({
+      columns: [t.orgId, t.messageId],
+      foreignColumns: [outboundMessages.orgId, outboundMessages.id],
+    }),
+    foreignKey({ columns: [t.orgId, t.debtorId], foreignColumns: [debtors.orgId, debtors.id] }),
+    check('collector_tasks_status_check', sql`${t.status} in ('open','done','cancelled')`),
+    check(
+      'collector_tasks_outcome_check',
+      sql`${t.outcome} is null or ${t.outcome} in ('reached','not_reached','wrong_number','promise','dispute','refused')`,
+    ),
+  ],
+);

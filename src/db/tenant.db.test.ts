@@ -29,6 +29,7 @@ const TENANT_TABLES = [
   'outbound_message_items',
   'sandbox_inbox',
   'channel_providers',
+  'collector_tasks',
 ];
 
 describe('row-level security', () => {

@@ -1,6 +1,6 @@
 import type { Scope } from '../access/scope.ts';
 import { dispatchBatch } from '../channels/dispatcher.ts';
-import { sandboxRegistry } from '../channels/sandbox.ts';
+import { providerResolver } from '../channels/providers.ts';
 import type { Database } from '../db/client.ts';
 import { activateCadenceVersion, createCadence } from '../dunning/cadences.ts';
 import { isBankBusinessDay } from '../dunning/calendar.ts';
@@ -36,7 +36,8 @@ export async function seedDemoCadences(
   for (let day = addDays(asOf, -1); days.length < HISTORY_BUSINESS_DAYS; day = addDays(day, -1)) {
     if (isBankBusinessDay(day)) days.unshift(day);
   }
-  const channels = sandboxRegistry(db);
+  // The organization's providers: none are configured in the demo, so the sandbox and the worklist.
+  const channels = providerResolver(db, { secretKey: null, publicUrl: 'http://localhost' });
   let planned = 0;
   let sent = 0;
   for (const day of days) {

@@ -154,6 +154,7 @@ const Message = Type.Object({
   lastError: Type.Union([Type.String(), Type.Null()]),
   why: Type.Record(Type.String(), Type.Unknown()),
   evidence: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  task: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   receivables: Type.Array(
     Type.Object({ id: Id, externalId: Type.String(), openCents: Type.Integer(), daysLate: Type.Integer() }),
   ),

@@ -147,6 +147,8 @@ export const collectionHolds = pgTable(
     receivableId: bigint('receivable_id', { mode: 'number' }),
     kind: text('kind').$type<HoldKind>().notNull(),
     untilDate: date('until_date', { mode: 'string' }),
+    /** For a promise to pay: the amount promised, in centavos. */
+    amountCents: bigint('amount_cents', { mode: 'number' }),
     reason: text('reason').notNull(),
     createdBy: text('created_by').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

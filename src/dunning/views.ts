@@ -24,6 +24,8 @@ export type PlannedMessage = {
   lastError: string | null;
   why: Record<string, unknown>;
   evidence: Record<string, unknown> | null;
+  /** For a phone step: the collector's task and how the call went. */
+  task: Record<string, unknown> | null;
   receivables: Array<{ id: number; externalId: string; openCents: number; daysLate: number }>;
 };
 
@@ -45,6 +47,9 @@ const MESSAGE_COLUMNS = `m.id, m.creditor_id as "creditorId", m.debtor_id as "de
   m.purpose, m.status, m.plan_date as "planDate", m.step_key as "stepKey", m.variant_key as "variantKey",
   m.to_address as "toAddress", m.subject, m.body, m.attempts, m.next_attempt_at as "nextAttemptAt",
   m.sent_at as "sentAt", m.cost_cents as "costCents", m.last_error as "lastError", m.why, m.evidence,
+  (select jsonb_build_object('id', t.id, 'status', t.status, 'outcome', t.outcome, 'note', t.note,
+          'promiseDate', t.promise_date, 'promiseCents', t.promise_cents, 'doneBy', t.done_by, 'doneAt', t.done_at)
+     from collector_tasks t where t.org_id = m.org_id and t.message_id = m.id) as task,
   coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'externalId', r.external_id, 'openCents', i.open_cents,
                      'daysLate', i.days_late) order by r.due_date, r.id)
               from outbound_message_items i join receivables r on r.org_id = i.org_id and r.id = i.receivable_id

@@ -51,6 +51,9 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'POST /api/v1/creditors/{id}/simulations': 'portfolio:read',
   'GET /api/v1/channel-providers': 'providers:manage',
   'PUT /api/v1/channel-providers/{channel}': 'providers:manage',
+  'GET /api/v1/worklist': 'tasks:work',
+  'POST /api/v1/tasks/{id}/claim': 'tasks:work',
+  'POST /api/v1/tasks/{id}/outcome': 'tasks:work',
   'POST /api/v1/debtors/{id}/holds': 'holds:write',
   'POST /api/v1/holds/{id}/release': 'holds:write',
 };
