@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'plan:run',
   'providers:manage',
   'tasks:work',
+  'letters:print',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -36,6 +37,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'holds:write',
     'plan:run',
     'tasks:work',
+    'letters:print',
   ],
   collector: ['session', 'portfolio:read', 'imports:read', 'consent:write', 'holds:write', 'tasks:work'],
   client_viewer: ['session', 'portfolio:read', 'imports:read'],

@@ -6,6 +6,7 @@ import { badRequest } from '../shared/problem.ts';
 import { decryptSecret, encryptSecret } from '../shared/secrets.ts';
 import type { Channel, OutgoingMessage } from './channel.ts';
 import { type SmtpSettings, smtpChannel } from './email.ts';
+import { printChannel } from './letters.ts';
 import { sandboxChannel } from './sandbox.ts';
 import { unsubscribeToken } from './unsubscribe.ts';
 import { worklistChannel } from './worklist.ts';
@@ -19,7 +20,7 @@ export const PROVIDERS: Readonly<Record<string, readonly string[]>> = {
   sms: ['sandbox'],
   whatsapp: ['sandbox'],
   phone: ['worklist', 'sandbox'],
-  letter: ['sandbox'],
+  letter: ['sandbox', 'print'],
   portal: ['sandbox'],
   negativacao: ['sandbox'],
   protest: ['sandbox'],
@@ -42,6 +43,12 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** The settings a provider keeps in the clear, checked; credentials go to `secret`. */
 function checkSettings(provider: string, settings: Record<string, unknown>): Record<string, unknown> {
   if (provider === 'sandbox' || provider === 'worklist') return {};
+  if (provider === 'print') {
+    const costCents = settings.costCents ?? 0;
+    if (typeof costCents !== 'number' || !Number.isInteger(costCents) || costCents < 0 || costCents > 100_000)
+      throw badRequest('print: costCents (postage and printing per letter) must be whole centavos');
+    return { costCents };
+  }
   if (provider === 'smtp') {
     const host = settings.host;
     const port = settings.port;
@@ -193,6 +200,8 @@ export function providerResolver(
     );
     const provider = row?.enabled ? row.provider : (PROVIDERS[channel]?.[0] ?? 'sandbox');
     let adapter: Channel & { close?: () => void } = provider === 'worklist' ? worklist : sandbox;
+    if (row?.enabled && row.provider === 'print')
+      adapter = printChannel({ costCents: Number(row.settings.costCents ?? 0) });
     if (row?.enabled && row.provider === 'smtp') {
       const password =
         row.secret && options.secretKey

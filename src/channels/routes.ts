@@ -4,6 +4,8 @@ import type { Database } from '../db/client.ts';
 import { requireScope } from '../http/auth.ts';
 import type { App, AppContext } from '../http/types.ts';
 import { recordConsent } from '../portfolio/consents.ts';
+import { notFound } from '../shared/problem.ts';
+import { auditLetterExport, lettersManifest, lettersOf, lettersPdf } from './letters.ts';
 import { listProviders, PROVIDERS, setProvider } from './providers.ts';
 import { TASK_OUTCOMES, type TaskOutcome } from './schema.ts';
 import { readUnsubscribeToken } from './unsubscribe.ts';
@@ -44,7 +46,117 @@ const Task = Type.Object({
 });
 const TaskParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
 
+const LetterQuery = Type.Object({
+  date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'the day the letters were sent' }),
+  creditorId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+});
+
 export function channelRoutes(app: App, { db, config }: AppContext) {
+  app.get(
+    '/api/v1/letters',
+    {
+      config: { permission: 'letters:print' },
+      schema: {
+        tags: ['letters'],
+        summary: 'The letters sent on a day (the print batch): who, where, and which are prior notices',
+        querystring: LetterQuery,
+        response: {
+          200: Type.Object({
+            date: Type.String(),
+            items: Type.Array(
+              Type.Object({
+                messageId: Type.Integer(),
+                debtorName: Type.String(),
+                purpose: Type.String(),
+                sentAt: Timestamp,
+                city: Type.Union([Type.String(), Type.Null()]),
+                cep: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const letters = await lettersOf(db, requireScope(request), request.query);
+      return {
+        date: request.query.date,
+        items: letters.map((l) => ({
+          messageId: l.messageId,
+          debtorName: l.debtor.name,
+          purpose: l.purpose,
+          sentAt: l.sentAt,
+          city: l.debtor.city,
+          cep: l.debtor.cep,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/letters/batch.pdf',
+    {
+      config: { permission: 'letters:print' },
+      schema: {
+        tags: ['letters'],
+        summary: 'The day’s letters as one PDF to print (recorded in the audit trail)',
+        querystring: LetterQuery,
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const letters = await lettersOf(db, scope, request.query);
+      await auditLetterExport(db, scope, { date: request.query.date, count: letters.length, format: 'pdf' });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="cartas-${request.query.date}.pdf"`)
+        .send(lettersPdf(letters, scope.timeZone));
+    },
+  );
+
+  app.get(
+    '/api/v1/letters/batch.csv',
+    {
+      config: { permission: 'letters:print' },
+      schema: {
+        tags: ['letters'],
+        summary: 'The day’s mailing manifest (CSV, ; separated), for the post office',
+        querystring: LetterQuery,
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const letters = await lettersOf(db, scope, request.query);
+      await auditLetterExport(db, scope, { date: request.query.date, count: letters.length, format: 'csv' });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="postagem-${request.query.date}.csv"`)
+        .send(lettersManifest(letters));
+    },
+  );
+
+  app.get(
+    '/api/v1/messages/:id/letter.pdf',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['letters'],
+        summary: 'One sent letter as PDF, as it was printed (the evidence of a notice)',
+        params: TaskParams,
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const letters = await lettersOf(db, scope, { messageId: request.params.id });
+      if (letters.length === 0) throw notFound(`letter ${request.params.id}`);
+      await auditLetterExport(db, scope, { messageId: request.params.id, count: 1, format: 'pdf' });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="carta-${request.params.id}.pdf"`)
+        .send(lettersPdf(letters, scope.timeZone));
+    },
+  );
+
   app.get(
     '/api/v1/worklist',
     {

@@ -54,6 +54,10 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/worklist': 'tasks:work',
   'POST /api/v1/tasks/{id}/claim': 'tasks:work',
   'POST /api/v1/tasks/{id}/outcome': 'tasks:work',
+  'GET /api/v1/letters': 'letters:print',
+  'GET /api/v1/letters/batch.pdf': 'letters:print',
+  'GET /api/v1/letters/batch.csv': 'letters:print',
+  'GET /api/v1/messages/{id}/letter.pdf': 'portfolio:read',
   'POST /api/v1/debtors/{id}/holds': 'holds:write',
   'POST /api/v1/holds/{id}/release': 'holds:write',
 };
