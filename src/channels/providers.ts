@@ -29,6 +29,8 @@ export const PROVIDERS: Readonly<Record<string, readonly string[]>> = {
 export type ProviderView = {
   channel: string;
   provider: string;
+  /** The providers this channel can use, the default first. */
+  available: string[];
   settings: Record<string, unknown>;
   /** Whether credentials are stored; they are never shown. */
   hasSecret: boolean;
@@ -93,10 +95,12 @@ export async function listProviders(db: Database, scope: Scope): Promise<Provide
   );
   return Object.keys(PROVIDERS).map((channel) => {
     const row = rows.find((r) => r.channel === channel);
+    const available = [...(PROVIDERS[channel] ?? ['sandbox'])];
     if (!row)
       return {
         channel,
-        provider: 'sandbox',
+        provider: available[0] ?? 'sandbox',
+        available,
         settings: {},
         hasSecret: false,
         enabled: true,
@@ -104,7 +108,7 @@ export async function listProviders(db: Database, scope: Scope): Promise<Provide
         updatedAt: null,
       };
     const { secret, ...view } = row;
-    return { ...view, hasSecret: secret !== null };
+    return { ...view, available, hasSecret: secret !== null };
   });
 }
 
@@ -168,7 +172,7 @@ export async function setProvider(
       after: { provider: row.provider, settings: row.settings, credentialsChanged: secret !== null },
     });
     const { secret: stored, ...view } = row;
-    return { ...view, hasSecret: stored !== null };
+    return { ...view, available: [...allowed], hasSecret: stored !== null };
   });
 }
 

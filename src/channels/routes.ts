@@ -15,6 +15,9 @@ const Timestamp = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
 const Provider = Type.Object({
   channel: Type.String(),
   provider: Type.String(),
+  available: Type.Array(Type.String(), {
+    description: 'the providers this channel can use, the default first',
+  }),
   settings: Type.Record(Type.String(), Type.Unknown()),
   hasSecret: Type.Boolean({ description: 'whether credentials are stored (they are never returned)' }),
   enabled: Type.Boolean(),

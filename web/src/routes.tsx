@@ -2,6 +2,7 @@ import type { RouteObject } from 'react-router-dom';
 import { RequireSession } from './components/RequireSession.tsx';
 import { RouteError } from './components/RouteError.tsx';
 import { CadencePage } from './pages/CadencePage.tsx';
+import { ChannelsPage } from './pages/ChannelsPage.tsx';
 import { CreditorPage } from './pages/CreditorPage.tsx';
 import { CreditorsPage } from './pages/CreditorsPage.tsx';
 import { DebtorPage } from './pages/DebtorPage.tsx';
@@ -33,6 +34,7 @@ export const routes: RouteObject[] = [
           { path: 'plan', element: <PlanPage /> },
           { path: 'sandbox', element: <SandboxPage /> },
           { path: 'security', element: <SecurityPage /> },
+          { path: 'settings/channels', element: <ChannelsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -30,3 +30,8 @@ export function canRunPlan(session: Session): boolean {
 export function canWriteHolds(session: Session): boolean {
   return session.role === 'admin' || session.role === 'manager' || session.role === 'collector';
 }
+
+/** Choose which provider carries each channel and store its credentials (permission providers:manage). */
+export function canManageProviders(session: Session): boolean {
+  return session.role === 'admin';
+}

@@ -5,6 +5,8 @@ import type {
   CadenceDefaults,
   CadenceDefinition,
   CadenceVersion,
+  ChannelProvider,
+  ChannelProviderInput,
   Creditor,
   Debtor,
   DefinitionProblem,
@@ -74,6 +76,7 @@ export const keys = {
   skips: (filters: SkipFilters) => ['skips', filters] as const,
   inbox: (channel: string | null) => ['sandbox', channel] as const,
   holds: (debtorId: number) => ['holds', debtorId] as const,
+  channelProviders: ['channel-providers'] as const,
 };
 
 export const endpoints = {
@@ -195,4 +198,9 @@ export const endpoints = {
   listHolds: (debtorId: number) => api.get<{ items: Hold[] }>(`${V1}/debtors/${debtorId}/holds`),
   placeHold: (debtorId: number, hold: NewHold) => api.post<Hold>(`${V1}/debtors/${debtorId}/holds`, hold),
   releaseHold: (holdId: number) => api.post<Hold>(`${V1}/holds/${holdId}/release`),
+
+  /** Admins only (permission providers:manage). */
+  listChannelProviders: () => api.get<{ items: ChannelProvider[] }>(`${V1}/channel-providers`),
+  setChannelProvider: (channel: string, input: ChannelProviderInput) =>
+    api.put<ChannelProvider>(`${V1}/channel-providers/${encodeURIComponent(channel)}`, input),
 };

@@ -527,3 +527,46 @@ export interface Simulation {
     baseline: { maxDaysLate: number; probability: number }[];
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Channel providers (which provider carries each channel)
+
+/** 'sandbox' carries every channel (nothing is really sent); e-mail can also go through 'smtp'. */
+export type ChannelProviderName = 'sandbox' | 'smtp';
+
+export type SmtpSecurity = 'tls' | 'starttls' | 'none';
+
+/** The SMTP settings the server keeps in the clear (the password is write-only). */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  security: SmtpSecurity;
+  username?: string | null;
+  fromAddress: string;
+  fromName?: string;
+  replyTo?: string | null;
+  /** Integer centavos per e-mail. */
+  costCents?: number;
+}
+
+export interface ChannelProvider {
+  channel: StepChannel;
+  provider: string;
+  /** Empty for the sandbox; SmtpSettings for 'smtp'. */
+  settings: Record<string, unknown>;
+  /** Whether credentials are stored (they are never returned). */
+  hasSecret: boolean;
+  /** When false the channel falls back to the sandbox. */
+  enabled: boolean;
+  /** Actor string ("user:12"), null when never configured. */
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
+
+export interface ChannelProviderInput {
+  provider: ChannelProviderName;
+  settings: Record<string, unknown>;
+  /** Omit (or null) to keep the stored password. */
+  password?: string | null;
+  enabled?: boolean;
+}

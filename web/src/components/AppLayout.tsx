@@ -3,11 +3,18 @@ import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
+import type { Session } from '../api/types.ts';
 import { ROLE_LABELS } from '../lib/labels.ts';
-import { useSession } from '../session.tsx';
+import { canManageProviders, useSession } from '../session.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 
-const NAV_ITEMS = [
+const NAV_ITEMS: {
+  to: string;
+  label: string;
+  match: (path: string) => boolean;
+  /** Shown only to the sessions this accepts (all when absent). */
+  visible?: (session: Session) => boolean;
+}[] = [
   {
     to: '/',
     label: 'Carteiras',
@@ -17,6 +24,12 @@ const NAV_ITEMS = [
   { to: '/sandbox', label: 'Caixa de saída', match: (path: string) => path.startsWith('/sandbox') },
   { to: '/imports', label: 'Importações', match: (path: string) => path.startsWith('/imports') },
   { to: '/security', label: 'Segurança', match: (path: string) => path.startsWith('/security') },
+  {
+    to: '/settings/channels',
+    label: 'Canais',
+    match: (path: string) => path.startsWith('/settings/channels'),
+    visible: canManageProviders,
+  },
 ];
 
 export function AppLayout() {
@@ -89,7 +102,7 @@ export function AppLayout() {
       </AppShell.Header>
 
       <AppShell.Navbar p="sm">
-        {NAV_ITEMS.map((item) => (
+        {NAV_ITEMS.filter((item) => item.visible?.(session) ?? true).map((item) => (
           <NavLink
             key={item.to}
             component={Link}

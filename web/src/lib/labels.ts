@@ -110,6 +110,12 @@ export function channelColor(channel: string): string {
   return CHANNEL_COLORS[channel] ?? 'gray';
 }
 
+/** Short names of the providers that can carry a channel. */
+export const PROVIDER_LABELS: Record<string, string> = {
+  sandbox: 'Sandbox',
+  smtp: 'SMTP',
+};
+
 /** Channels whose messages carry a subject line. */
 export const CHANNELS_WITH_SUBJECT: readonly string[] = ['email', 'letter'];
 
