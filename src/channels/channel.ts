@@ -8,6 +8,8 @@ export type OutgoingMessage = {
   to: string | null;
   subject: string | null;
   body: string;
+  /** The template variables' values for this message, for providers that fill their own templates. */
+  variables?: Readonly<Record<string, string | null>>;
 };
 
 export type SendResult =

@@ -7,7 +7,7 @@ import {
   nextContactOpening,
 } from '../dunning/calendar.ts';
 import { type CadenceDefinition, findTemplate } from '../dunning/definition.ts';
-import { renderTemplate, type TemplateContext } from '../dunning/templates.ts';
+import { renderTemplate, type TemplateContext, templateValues } from '../dunning/templates.ts';
 import type { Channel, ChannelRegistry, ChannelResolver, OutgoingMessage, SendResult } from './channel.ts';
 
 /** Channels that reach the debtor in person and so must respect the contact window at send time. */
@@ -45,6 +45,9 @@ type Claimed = {
   versionId: number | null;
   stepKey: string | null;
   variantKey: string | null;
+  /** Set for messages written whole when queued (replies, confirmations), which have no step. */
+  storedSubject: string | null;
+  storedBody: string | null;
   debtorName: string;
   debtorDocument: string;
   debtorKind: 'person' | 'company';
@@ -119,7 +122,7 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
      )
      select m.org_id as "orgId", m.id, m.idempotency_key as "idempotencyKey", m.channel, m.purpose, m.uf,
             m.to_address as "toAddress", m.attempts, m.version_id as "versionId", m.step_key as "stepKey",
-            m.variant_key as "variantKey", d.name as "debtorName", d.document as "debtorDocument",
+            m.variant_key as "variantKey", m.subject as "storedSubject", m.body as "storedBody", d.name as "debtorName", d.document as "debtorDocument",
             d.kind as "debtorKind", (d.channel_preferences -> m.channel ->> 'optedOutAt') is not null as "optedOut",
             c.legal_name as "legalName", c.trade_name as "tradeName", c.cnpj,
             nullif(concat_ws(', ', nullif(concat_ws(' ', c.street, c.number), ''), c.district,
@@ -158,7 +161,8 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
   const blank = { provider: null, providerMessageId: null, costCents: null, subject: null, body: null };
   for (const m of claimed) {
     const definition = m.versionId === null ? undefined : definitions.get(m.versionId);
-    if (m.receivables.length === 0) {
+    const standalone = m.stepKey === null && m.storedBody !== null;
+    if (!standalone && m.receivables.length === 0) {
       updates.push({
         ...blank,
         orgId: m.orgId,
@@ -170,7 +174,8 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
       });
       continue;
     }
-    if (m.optedOut) {
+    // The confirmation of an opt-out is the one message that goes to someone who opted out.
+    if (m.optedOut && m.purpose !== 'opt_out_confirmation') {
       updates.push({
         ...blank,
         orgId: m.orgId,
@@ -183,7 +188,11 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
       continue;
     }
     const window = definition?.settings.contactWindow ?? DEFAULT_CONTACT_WINDOW;
-    if (WINDOWED_CHANNELS.has(m.channel) && !contactAllowedAt(now, m.uf, window)) {
+    if (
+      WINDOWED_CHANNELS.has(m.channel) &&
+      m.purpose !== 'opt_out_confirmation' &&
+      !contactAllowedAt(now, m.uf, window)
+    ) {
       updates.push({
         ...blank,
         orgId: m.orgId,
@@ -195,31 +204,38 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
       });
       continue;
     }
-    const template = definition && m.stepKey ? findTemplate(definition, m.stepKey, m.variantKey) : null;
-    if (!template) {
-      updates.push({
-        ...blank,
-        orgId: m.orgId,
-        id: m.id,
-        status: 'failed',
-        nextAttemptAt: null,
-        error: `no template for step ${m.stepKey}`,
-        refundAttempt: false,
-      });
-      continue;
-    }
-    const rendered = renderTemplate(template, contextOf(m, localDateIn(now, m.timeZone)));
-    if (!rendered.ok) {
-      updates.push({
-        ...blank,
-        orgId: m.orgId,
-        id: m.id,
-        status: 'failed',
-        nextAttemptAt: null,
-        error: `cannot render: no value for ${rendered.missing.join(', ')}`,
-        refundAttempt: false,
-      });
-      continue;
+    const context = contextOf(m, localDateIn(now, m.timeZone));
+    let rendered: { subject: string | null; body: string };
+    if (standalone) {
+      rendered = { subject: m.storedSubject, body: m.storedBody ?? '' };
+    } else {
+      const template = definition && m.stepKey ? findTemplate(definition, m.stepKey, m.variantKey) : null;
+      if (!template) {
+        updates.push({
+          ...blank,
+          orgId: m.orgId,
+          id: m.id,
+          status: 'failed',
+          nextAttemptAt: null,
+          error: `no template for step ${m.stepKey}`,
+          refundAttempt: false,
+        });
+        continue;
+      }
+      const result = renderTemplate(template, context);
+      if (!result.ok) {
+        updates.push({
+          ...blank,
+          orgId: m.orgId,
+          id: m.id,
+          status: 'failed',
+          nextAttemptAt: null,
+          error: `cannot render: no value for ${[...result.missing, ...result.malformed].join(', ')}`,
+          refundAttempt: false,
+        });
+        continue;
+      }
+      rendered = result;
     }
     ready.push({
       claimed: m,
@@ -232,6 +248,7 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
         to: m.toAddress,
         subject: rendered.subject,
         body: rendered.body,
+        variables: templateValues(context),
       },
     });
   }

@@ -2,6 +2,7 @@ import type { Scope } from '../access/scope.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Database } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
+import { isTemplateVariable } from '../dunning/templates.ts';
 import { badRequest } from '../shared/problem.ts';
 import { decryptSecret, encryptSecret } from '../shared/secrets.ts';
 import type { Channel, OutgoingMessage } from './channel.ts';
@@ -9,6 +10,7 @@ import { type SmtpSettings, smtpChannel } from './email.ts';
 import { printChannel } from './letters.ts';
 import { sandboxChannel } from './sandbox.ts';
 import { unsubscribeToken } from './unsubscribe.ts';
+import { DEFAULT_TEMPLATE_PARAMETERS, type WhatsAppSettings, whatsappChannel } from './whatsapp.ts';
 import { worklistChannel } from './worklist.ts';
 
 /**
@@ -18,7 +20,7 @@ import { worklistChannel } from './worklist.ts';
 export const PROVIDERS: Readonly<Record<string, readonly string[]>> = {
   email: ['sandbox', 'smtp'],
   sms: ['sandbox'],
-  whatsapp: ['sandbox'],
+  whatsapp: ['sandbox', 'whatsapp_cloud'],
   phone: ['worklist', 'sandbox'],
   letter: ['sandbox', 'print'],
   portal: ['sandbox'],
@@ -45,6 +47,35 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** The settings a provider keeps in the clear, checked; credentials go to `secret`. */
 function checkSettings(provider: string, settings: Record<string, unknown>): Record<string, unknown> {
   if (provider === 'sandbox' || provider === 'worklist') return {};
+  if (provider === 'whatsapp_cloud') {
+    const apiBaseUrl = settings.apiBaseUrl ?? 'https://graph.facebook.com/v21.0';
+    if (typeof apiBaseUrl !== 'string' || !/^https?:\/\/[^\s]+$/.test(apiBaseUrl))
+      throw badRequest('whatsapp_cloud: apiBaseUrl must be an http(s) address');
+    const phoneNumberId = settings.phoneNumberId;
+    if (typeof phoneNumberId !== 'string' || !/^\d{5,20}$|^[A-Za-z0-9_-]{3,40}$/.test(phoneNumberId))
+      throw badRequest('whatsapp_cloud: phoneNumberId (the number id from the Meta app) is required');
+    const templateName = settings.templateName;
+    if (typeof templateName !== 'string' || !/^[a-z0-9_]{1,512}$/.test(templateName))
+      throw badRequest(
+        'whatsapp_cloud: templateName must be the approved template name (lowercase, digits, _)',
+      );
+    const parameters = settings.templateParameters ?? DEFAULT_TEMPLATE_PARAMETERS;
+    if (!Array.isArray(parameters) || parameters.some((p) => typeof p !== 'string' || !isTemplateVariable(p)))
+      throw badRequest(
+        `whatsapp_cloud: templateParameters are template variables, e.g. ${DEFAULT_TEMPLATE_PARAMETERS.join(', ')}`,
+      );
+    const costCents = settings.costCents ?? 0;
+    if (typeof costCents !== 'number' || !Number.isInteger(costCents) || costCents < 0 || costCents > 10_000)
+      throw badRequest('whatsapp_cloud: costCents must be whole centavos');
+    return {
+      apiBaseUrl: apiBaseUrl.replace(/\/+$/, ''),
+      phoneNumberId,
+      templateName,
+      templateLanguage: typeof settings.templateLanguage === 'string' ? settings.templateLanguage : 'pt_BR',
+      templateParameters: parameters,
+      costCents,
+    };
+  }
   if (provider === 'print') {
     const costCents = settings.costCents ?? 0;
     if (typeof costCents !== 'number' || !Number.isInteger(costCents) || costCents < 0 || costCents > 100_000)
@@ -124,7 +155,10 @@ export async function setProvider(
     channel: string;
     provider: string;
     settings: Record<string, unknown>;
+    /** SMTP password. */
     password?: string | null;
+    /** Other credentials by name (WhatsApp: accessToken, appSecret, verifyToken). */
+    secrets?: Record<string, string> | null;
     enabled?: boolean;
   },
 ): Promise<ProviderView> {
@@ -133,12 +167,18 @@ export async function setProvider(
   if (!allowed.includes(input.provider))
     throw badRequest(`${input.channel} can use ${allowed.join(' or ')}, not ${input.provider}`);
   const settings = checkSettings(input.provider, input.settings);
-  if (input.password && !secretKey)
+  const credentials: Record<string, string> = {
+    ...(input.secrets ?? {}),
+    ...(input.password ? { password: input.password } : {}),
+  };
+  const hasCredentials = Object.keys(credentials).length > 0;
+  if (hasCredentials && !secretKey)
     throw badRequest('set REGUA_SECRET_KEY before storing provider credentials');
-  const secret =
-    input.password && secretKey
-      ? encryptSecret(JSON.stringify({ password: input.password }), secretKey)
-      : null;
+  if (input.provider === 'whatsapp_cloud' && hasCredentials) {
+    for (const name of ['accessToken', 'appSecret', 'verifyToken'])
+      if (!credentials[name]) throw badRequest(`whatsapp_cloud: ${name} is required with the credentials`);
+  }
+  const secret = hasCredentials && secretKey ? encryptSecret(JSON.stringify(credentials), secretKey) : null;
   return withTenant(db, scope.orgId, async (tx) => {
     const [before] = await tx.query<{ provider: string; settings: Record<string, unknown> }>(
       'select provider, settings from channel_providers where org_id = $1 and channel = $2',
@@ -206,21 +246,28 @@ export function providerResolver(
     let adapter: Channel & { close?: () => void } = provider === 'worklist' ? worklist : sandbox;
     if (row?.enabled && row.provider === 'print')
       adapter = printChannel({ costCents: Number(row.settings.costCents ?? 0) });
+    const credentials =
+      row?.secret && options.secretKey
+        ? (JSON.parse(decryptSecret(row.secret, options.secretKey)) as Record<string, string>)
+        : {};
     if (row?.enabled && row.provider === 'smtp') {
-      const password =
-        row.secret && options.secretKey
-          ? ((JSON.parse(decryptSecret(row.secret, options.secretKey)) as { password?: string }).password ??
-            null)
-          : null;
       const secretKey = options.secretKey;
       adapter = smtpChannel(
-        { ...(row.settings as Omit<SmtpSettings, 'password'>), password },
+        { ...(row.settings as Omit<SmtpSettings, 'password'>), password: credentials.password ?? null },
         {
           messageIdDomain: domain,
           unsubscribeUrl: (m: OutgoingMessage) =>
             secretKey ? `${options.publicUrl}/u/${unsubscribeToken(secretKey, m.orgId, m.id)}` : null,
         },
       );
+    }
+    if (row?.enabled && row.provider === 'whatsapp_cloud') {
+      adapter = whatsappChannel(db, {
+        ...(row.settings as Omit<WhatsAppSettings, 'accessToken' | 'appSecret' | 'verifyToken'>),
+        accessToken: credentials.accessToken ?? '',
+        appSecret: credentials.appSecret ?? '',
+        verifyToken: credentials.verifyToken ?? '',
+      });
     }
     cached?.channel.close?.();
     cache.set(key, { channel: adapter, until: Date.now() + 60_000 });
@@ -232,4 +279,20 @@ export function providerResolver(
       cache.clear();
     },
   });
+}
+
+/** The WhatsApp webhook secrets of an organization (system work: the webhook has no session). */
+export async function whatsappSecrets(
+  db: Database,
+  orgId: number,
+  secretKey: Buffer | null,
+): Promise<{ appSecret: string; verifyToken: string } | null> {
+  const [row] = await db.query<{ secret: string | null }>(
+    `select secret from channel_providers where org_id = $1 and channel = 'whatsapp' and provider = 'whatsapp_cloud' and enabled`,
+    [orgId],
+  );
+  if (!row?.secret || !secretKey) return null;
+  const credentials = JSON.parse(decryptSecret(row.secret, secretKey)) as Record<string, string>;
+  if (!credentials.appSecret || !credentials.verifyToken) return null;
+  return { appSecret: credentials.appSecret, verifyToken: credentials.verifyToken };
 }

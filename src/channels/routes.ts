@@ -1,14 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import { scopeFor } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
+import { tenantQuery } from '../db/tenant.ts';
 import { requireScope } from '../http/auth.ts';
 import type { App, AppContext } from '../http/types.ts';
 import { recordConsent } from '../portfolio/consents.ts';
 import { notFound } from '../shared/problem.ts';
 import { auditLetterExport, lettersManifest, lettersOf, lettersPdf } from './letters.ts';
-import { listProviders, PROVIDERS, setProvider } from './providers.ts';
+import { listProviders, PROVIDERS, setProvider, whatsappSecrets } from './providers.ts';
 import { TASK_OUTCOMES, type TaskOutcome } from './schema.ts';
 import { readUnsubscribeToken } from './unsubscribe.ts';
+import { processWebhook, validSignature } from './whatsapp.ts';
 import { claimTask, listTasks, recordOutcome } from './worklist.ts';
 
 const Timestamp = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
@@ -55,6 +57,57 @@ const LetterQuery = Type.Object({
 });
 
 export function channelRoutes(app: App, { db, config }: AppContext) {
+  app.get(
+    '/api/v1/debtors/:id/replies',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['channels'],
+        summary: 'What the debtor sent us (WhatsApp replies), newest first, matched by the debtor’s numbers',
+        params: TaskParams,
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                channel: Type.String(),
+                fromAddress: Type.String(),
+                kind: Type.String(),
+                body: Type.Union([Type.String(), Type.Null()]),
+                sentAt: Timestamp,
+                receivedAt: Timestamp,
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const scope = requireScope(request);
+      const items = await tenantQuery<{
+        id: number;
+        channel: string;
+        fromAddress: string;
+        kind: string;
+        body: string | null;
+        sentAt: Date;
+        receivedAt: Date;
+      }>(
+        db,
+        scope,
+        `select i.id, i.channel, i.from_address as "fromAddress", i.kind, i.body, i.sent_at as "sentAt", i.received_at as "receivedAt"
+           from debtors d
+           join inbound_messages i on i.org_id = d.org_id
+            and i.from_address = any(array(select regexp_replace(p, '\\D', '', 'g')
+                                             from unnest(d.phones || coalesce(d.whatsapp, '')) p where p <> ''))
+          where d.org_id = $1 and d.id = $2 and ($3::bigint[] is null or d.creditor_id = any($3))
+          order by i.sent_at desc limit 200`,
+        [scope.orgId, request.params.id, scope.creditorIds],
+      );
+      return { items };
+    },
+  );
+
   app.get(
     '/api/v1/letters',
     {
@@ -268,6 +321,14 @@ export function channelRoutes(app: App, { db, config }: AppContext) {
           provider: Type.String({ maxLength: 40 }),
           settings: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
           password: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+          secrets: Type.Optional(
+            Type.Union(
+              [Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 1000 })), Type.Null()],
+              {
+                description: 'other credentials by name, e.g. WhatsApp accessToken, appSecret, verifyToken',
+              },
+            ),
+          ),
           enabled: Type.Optional(Type.Boolean()),
         }),
         response: { 200: Provider },
@@ -279,6 +340,7 @@ export function channelRoutes(app: App, { db, config }: AppContext) {
         provider: request.body.provider,
         settings: request.body.settings ?? {},
         password: request.body.password,
+        secrets: request.body.secrets,
         enabled: request.body.enabled,
       }),
   );
@@ -311,6 +373,60 @@ const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charC
  * same POST. Public: the signed token is the authority.
  */
 export function publicChannelRoutes(app: App, { db, config }: AppContext) {
+  // The WhatsApp Business Platform webhook, one address per organization. GET answers Meta's
+  // verification handshake; POST must carry X-Hub-Signature-256 over the raw body, is size-limited,
+  // and is idempotent (statuses only move forward, messages are stored once by id), so a replay adds
+  // nothing.
+  app.register(async (hooks) => {
+    hooks.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer', bodyLimit: 256 * 1024 },
+      (_request, body, done) => done(null, body),
+    );
+    const params = Type.Object({ orgId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
+    hooks.get<{ Params: { orgId: number }; Querystring: Record<string, string> }>(
+      '/webhooks/whatsapp/:orgId',
+      { schema: { hide: true, params } },
+      async (request, reply) => {
+        const secrets = await whatsappSecrets(db, request.params.orgId, config.secretKey);
+        const q = request.query;
+        if (!secrets || q['hub.mode'] !== 'subscribe' || q['hub.verify_token'] !== secrets.verifyToken)
+          return reply.code(403).type('text/plain').send('verification failed');
+        return reply.type('text/plain').send(q['hub.challenge'] ?? '');
+      },
+    );
+    hooks.post<{ Params: { orgId: number }; Body: Buffer }>(
+      '/webhooks/whatsapp/:orgId',
+      { schema: { hide: true, params } },
+      async (request, reply) => {
+        const secrets = await whatsappSecrets(db, request.params.orgId, config.secretKey);
+        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const signature = request.headers['x-hub-signature-256'];
+        if (
+          !secrets ||
+          !validSignature(secrets.appSecret, raw, typeof signature === 'string' ? signature : undefined)
+        ) {
+          request.log.warn({ orgId: request.params.orgId }, 'WhatsApp webhook with a bad signature refused');
+          return reply.code(401).type('text/plain').send('bad signature');
+        }
+        let payload: unknown;
+        try {
+          payload = JSON.parse(raw.toString('utf8'));
+        } catch {
+          return reply.code(400).type('text/plain').send('malformed JSON');
+        }
+        try {
+          const result = await processWebhook(db, request.params.orgId, payload);
+          return reply.send(result);
+        } catch (error) {
+          if (error instanceof Error && error.message.startsWith('not a WhatsApp webhook'))
+            return reply.code(400).type('text/plain').send(error.message);
+          throw error;
+        }
+      },
+    );
+  });
+
   app.register(async (scope) => {
     // RFC 8058 one-click posts `List-Unsubscribe=One-Click` as a form; the body carries nothing else.
     scope.addContentTypeParser(

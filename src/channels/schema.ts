@@ -208,3 +208,28 @@ export const collectorTasks = pgTable(
     ),
   ],
 );
+
+/**
+ * What debtors send us (WhatsApp replies, SMS answers): stored once per provider message id, so a
+ * replayed webhook adds nothing. Matched to debtors by their numbers when read.
+ */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    orgId: bigint('org_id', { mode: 'number' }).notNull(),
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    channel: text('channel').notNull(),
+    providerMessageId: text('provider_message_id').notNull(),
+    fromAddress: text('from_address').notNull(),
+    kind: text('kind').notNull(),
+    body: text('body'),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    raw: jsonb('raw').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('inbound_messages_provider_key').on(t.orgId, t.channel, t.providerMessageId),
+    index('inbound_messages_from_idx').on(t.orgId, t.fromAddress, t.receivedAt),
+  ],
+);

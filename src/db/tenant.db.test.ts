@@ -30,6 +30,7 @@ const TENANT_TABLES = [
   'sandbox_inbox',
   'channel_providers',
   'collector_tasks',
+  'inbound_messages',
 ];
 
 describe('row-level security', () => {
