@@ -9,6 +9,7 @@ import type { Channel, OutgoingMessage } from './channel.ts';
 import { type SmtpSettings, smtpChannel } from './email.ts';
 import { printChannel } from './letters.ts';
 import { sandboxChannel } from './sandbox.ts';
+import { type TwilioSettings, twilioChannel } from './sms.ts';
 import { unsubscribeToken } from './unsubscribe.ts';
 import { DEFAULT_TEMPLATE_PARAMETERS, type WhatsAppSettings, whatsappChannel } from './whatsapp.ts';
 import { worklistChannel } from './worklist.ts';
@@ -19,7 +20,7 @@ import { worklistChannel } from './worklist.ts';
  */
 export const PROVIDERS: Readonly<Record<string, readonly string[]>> = {
   email: ['sandbox', 'smtp'],
-  sms: ['sandbox'],
+  sms: ['sandbox', 'twilio'],
   whatsapp: ['sandbox', 'whatsapp_cloud'],
   phone: ['worklist', 'sandbox'],
   letter: ['sandbox', 'print'],
@@ -74,6 +75,28 @@ function checkSettings(provider: string, settings: Record<string, unknown>): Rec
       templateLanguage: typeof settings.templateLanguage === 'string' ? settings.templateLanguage : 'pt_BR',
       templateParameters: parameters,
       costCents,
+    };
+  }
+  if (provider === 'twilio') {
+    const apiBaseUrl = settings.apiBaseUrl ?? 'https://api.twilio.com';
+    if (typeof apiBaseUrl !== 'string' || !/^https?:\/\/[^\s]+$/.test(apiBaseUrl))
+      throw badRequest('twilio: apiBaseUrl must be an http(s) address');
+    if (typeof settings.accountSid !== 'string' || !/^AC[0-9a-fA-F]{32}$/.test(settings.accountSid))
+      throw badRequest('twilio: accountSid is the AC... identifier of the account');
+    if (typeof settings.from !== 'string' || !/^(\+\d{8,15}|MG[0-9a-fA-F]{32})$/.test(settings.from))
+      throw badRequest('twilio: from is the sending number (+55...) or a Messaging Service SID (MG...)');
+    const costCentsPerSegment = settings.costCentsPerSegment ?? 0;
+    if (
+      typeof costCentsPerSegment !== 'number' ||
+      !Number.isInteger(costCentsPerSegment) ||
+      costCentsPerSegment < 0
+    )
+      throw badRequest('twilio: costCentsPerSegment must be whole centavos');
+    return {
+      apiBaseUrl: apiBaseUrl.replace(/\/+$/, ''),
+      accountSid: settings.accountSid,
+      from: settings.from,
+      costCentsPerSegment,
     };
   }
   if (provider === 'print') {
@@ -174,6 +197,8 @@ export async function setProvider(
   const hasCredentials = Object.keys(credentials).length > 0;
   if (hasCredentials && !secretKey)
     throw badRequest('set REGUA_SECRET_KEY before storing provider credentials');
+  if (input.provider === 'twilio' && hasCredentials && !credentials.authToken)
+    throw badRequest('twilio: authToken is required with the credentials');
   if (input.provider === 'whatsapp_cloud' && hasCredentials) {
     for (const name of ['accessToken', 'appSecret', 'verifyToken'])
       if (!credentials[name]) throw badRequest(`whatsapp_cloud: ${name} is required with the credentials`);
@@ -261,6 +286,12 @@ export function providerResolver(
         },
       );
     }
+    if (row?.enabled && row.provider === 'twilio') {
+      adapter = twilioChannel(
+        { ...(row.settings as Omit<TwilioSettings, 'authToken'>), authToken: credentials.authToken ?? '' },
+        { statusCallback: (m: OutgoingMessage) => `${options.publicUrl}/webhooks/sms/${m.orgId}/status` },
+      );
+    }
     if (row?.enabled && row.provider === 'whatsapp_cloud') {
       adapter = whatsappChannel(db, {
         ...(row.settings as Omit<WhatsAppSettings, 'accessToken' | 'appSecret' | 'verifyToken'>),
@@ -295,4 +326,18 @@ export async function whatsappSecrets(
   const credentials = JSON.parse(decryptSecret(row.secret, secretKey)) as Record<string, string>;
   if (!credentials.appSecret || !credentials.verifyToken) return null;
   return { appSecret: credentials.appSecret, verifyToken: credentials.verifyToken };
+}
+
+/** The Twilio auth token of an organization, which signs its SMS webhooks. */
+export async function twilioToken(
+  db: Database,
+  orgId: number,
+  secretKey: Buffer | null,
+): Promise<string | null> {
+  const [row] = await db.query<{ secret: string | null }>(
+    `select secret from channel_providers where org_id = $1 and channel = 'sms' and provider = 'twilio' and enabled`,
+    [orgId],
+  );
+  if (!row?.secret || !secretKey) return null;
+  return (JSON.parse(decryptSecret(row.secret, secretKey)) as Record<string, string>).authToken ?? null;
 }

@@ -7,8 +7,9 @@ import type { App, AppContext } from '../http/types.ts';
 import { recordConsent } from '../portfolio/consents.ts';
 import { notFound } from '../shared/problem.ts';
 import { auditLetterExport, lettersManifest, lettersOf, lettersPdf } from './letters.ts';
-import { listProviders, PROVIDERS, setProvider, whatsappSecrets } from './providers.ts';
+import { listProviders, PROVIDERS, setProvider, twilioToken, whatsappSecrets } from './providers.ts';
 import { TASK_OUTCOMES, type TaskOutcome } from './schema.ts';
+import { smsInbound, smsStatus, validTwilioSignature } from './sms.ts';
 import { readUnsubscribeToken } from './unsubscribe.ts';
 import { processWebhook, validSignature } from './whatsapp.ts';
 import { claimTask, listTasks, recordOutcome } from './worklist.ts';
@@ -423,6 +424,44 @@ export function publicChannelRoutes(app: App, { db, config }: AppContext) {
             return reply.code(400).type('text/plain').send(error.message);
           throw error;
         }
+      },
+    );
+  });
+
+  // Twilio's SMS webhooks (delivery receipts and incoming messages), form-encoded and signed with
+  // X-Twilio-Signature over the public URL and the parameters.
+  app.register(async (hooks) => {
+    hooks.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 64 * 1024 },
+      (_r, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    );
+    const params = Type.Object({
+      orgId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+      kind: Type.Union([Type.Literal('status'), Type.Literal('inbound')]),
+    });
+    hooks.post<{ Params: { orgId: number; kind: 'status' | 'inbound' }; Body: Record<string, string> }>(
+      '/webhooks/sms/:orgId/:kind',
+      { schema: { hide: true, params } },
+      async (request, reply) => {
+        const token = await twilioToken(db, request.params.orgId, config.secretKey);
+        const body = request.body && typeof request.body === 'object' ? request.body : {};
+        const signature = request.headers['x-twilio-signature'];
+        if (
+          !token ||
+          !validTwilioSignature(
+            token,
+            `${config.publicUrl}${request.url}`,
+            body,
+            typeof signature === 'string' ? signature : undefined,
+          )
+        ) {
+          request.log.warn({ orgId: request.params.orgId }, 'SMS webhook with a bad signature refused');
+          return reply.code(403).type('text/plain').send('bad signature');
+        }
+        if (request.params.kind === 'status') await smsStatus(db, request.params.orgId, body);
+        else await smsInbound(db, request.params.orgId, body);
+        return reply.type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
       },
     );
   });
