@@ -188,11 +188,9 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
       continue;
     }
     const window = definition?.settings.contactWindow ?? DEFAULT_CONTACT_WINDOW;
-    if (
-      WINDOWED_CHANNELS.has(m.channel) &&
-      m.purpose !== 'opt_out_confirmation' &&
-      !contactAllowedAt(now, m.uf, window)
-    ) {
+    // Answers to the debtor's own messages are service, not collection contacts: they go at once.
+    const answering = m.purpose === 'opt_out_confirmation' || m.purpose === 'conversation';
+    if (WINDOWED_CHANNELS.has(m.channel) && !answering && !contactAllowedAt(now, m.uf, window)) {
       updates.push({
         ...blank,
         orgId: m.orgId,

@@ -233,3 +233,17 @@ export const inboundMessages = pgTable(
     index('inbound_messages_from_idx').on(t.orgId, t.fromAddress, t.receivedAt),
   ],
 );
+
+/** Where a debtor's self-service conversation stands, per channel and number. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    orgId: bigint('org_id', { mode: 'number' }).notNull(),
+    channel: text('channel').notNull(),
+    address: text('address').notNull(),
+    state: text('state').notNull(),
+    turns: integer('turns').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.channel, t.address] })],
+);

@@ -2,7 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { scopeFor } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
 import { recordConsent } from '../portfolio/consents.ts';
+import { todayIn } from '../shared/dates.ts';
 import type { Channel, OutgoingMessage, SendResult } from './channel.ts';
+import { converse, debtsByNumber } from './conversation.ts';
 
 /** An organization's number on the WhatsApp Business Platform (Cloud API), with its secrets decrypted. */
 export type WhatsAppSettings = {
@@ -175,6 +177,8 @@ export type WebhookResult = {
   duplicates: number;
   optOuts: number;
   unknownNumbers: number;
+  /** Messages answered by the self-service conversation. */
+  replies: number;
 };
 
 const toDate = (unixSeconds: string | undefined) => new Date(Number(unixSeconds ?? 0) * 1000 || Date.now());
@@ -185,7 +189,14 @@ const toDate = (unixSeconds: string | undefined) => new Date(Number(unixSeconds 
  * for every debtor with that number, and confirmed once.
  */
 export async function processWebhook(db: Database, orgId: number, body: unknown): Promise<WebhookResult> {
-  const result: WebhookResult = { statuses: 0, messages: 0, duplicates: 0, optOuts: 0, unknownNumbers: 0 };
+  const result: WebhookResult = {
+    statuses: 0,
+    messages: 0,
+    duplicates: 0,
+    optOuts: 0,
+    unknownNumbers: 0,
+    replies: 0,
+  };
   const entries = (body as { entry?: Array<{ changes?: Array<{ value?: WebhookValue }> }> }).entry;
   if (!Array.isArray(entries)) throw new Error('not a WhatsApp webhook: no entry array');
   for (const value of entries.flatMap((e) => (e.changes ?? []).map((c) => c.value ?? {}))) {
@@ -247,7 +258,12 @@ export async function processWebhook(db: Database, orgId: number, body: unknown)
         .trim()
         .toUpperCase()
         .replace(/[.!]+$/, '');
-      if (!OPT_OUT_WORDS.has(word) || debtors.length === 0) continue;
+      if (debtors.length === 0) continue;
+      if (!OPT_OUT_WORDS.has(word)) {
+        await answer(db, orgId, phone, message.id, text ?? '', debtors[0]?.timeZone ?? 'America/Sao_Paulo');
+        result.replies++;
+        continue;
+      }
       for (const debtor of debtors.filter((d) => !d.optedOut)) {
         const scope = scopeFor({
           orgId,
@@ -286,4 +302,62 @@ export async function processWebhook(db: Database, orgId: number, body: unknown)
     }
   }
   return result;
+}
+
+/**
+ * Answers a debtor's message with one turn of the self-service conversation: the replies are queued
+ * as WhatsApp messages (inside the 24-hour window the debtor just opened), a hand-off becomes a call in
+ * the collectors' worklist. Keys derived from the incoming message id make a replayed webhook add
+ * nothing.
+ */
+async function answer(
+  db: Database,
+  orgId: number,
+  phone: string,
+  inboundId: string,
+  text: string,
+  timeZone: string,
+) {
+  const debts = await debtsByNumber(db, orgId, phone);
+  const first = debts[0];
+  if (!first) return;
+  const turn = converse({ text, debts, asOf: todayIn(timeZone) });
+  await db.query(
+    `insert into conversations (org_id, channel, address, state, turns) values ($1, 'whatsapp', $2, $3, 1)
+     on conflict (org_id, channel, address) do update set state = excluded.state, turns = conversations.turns + 1, updated_at = now()`,
+    [orgId, phone, turn.state],
+  );
+  for (const [index, reply] of turn.replies.entries()) {
+    await db.query(
+      `insert into outbound_messages (org_id, creditor_id, debtor_id, channel, purpose, idempotency_key, to_address, body, why)
+       values ($1, $2, $3, 'whatsapp', 'conversation', $4, $5, $6, $7)
+       on conflict (org_id, idempotency_key) do nothing`,
+      [
+        orgId,
+        first.creditorId,
+        first.debtorId,
+        `reply:${inboundId}:${index}`,
+        phone,
+        reply,
+        JSON.stringify({ reason: 'reply', inbound: inboundId }),
+      ],
+    );
+  }
+  if (turn.handOff) {
+    const script = `${turn.handOff.note} Número ${phone}. Mensagem: "${text.slice(0, 300)}"`;
+    await db.query(
+      `insert into outbound_messages (org_id, creditor_id, debtor_id, channel, purpose, idempotency_key, to_address, body, why)
+       values ($1, $2, $3, 'phone', 'callback_request', $4, $5, $6, $7)
+       on conflict (org_id, idempotency_key) do nothing`,
+      [
+        orgId,
+        first.creditorId,
+        first.debtorId,
+        `handoff:${inboundId}`,
+        phone,
+        script,
+        JSON.stringify({ reason: turn.handOff.reason, inbound: inboundId }),
+      ],
+    );
+  }
 }

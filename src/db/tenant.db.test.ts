@@ -31,6 +31,7 @@ const TENANT_TABLES = [
   'channel_providers',
   'collector_tasks',
   'inbound_messages',
+  'conversations',
 ];
 
 describe('row-level security', () => {

@@ -279,14 +279,20 @@ describe('WhatsApp on the Cloud API', () => {
     expect(
       ((await (await other(`/api/v1/debtors/${mariaId}/replies`)).json()) as { items: unknown[] }).items,
     ).toEqual([]);
-    // D+7 on 2026-02-09: inside the window the rendered text goes as is.
+    // The assistant answers with its menu; D+7 on 2026-02-09, inside the window, goes as rendered text.
     await admin('/api/v1/plan/run', json('POST', { date: '2026-02-09' }));
-    expect(await dispatch()).toMatchObject({ sent: 1 });
+    expect(await dispatch()).toMatchObject({ sent: 2 });
+    const texts = sent.slice(-2).map((r) => (r.body.text as { body: string }).body);
+    expect(
+      texts.find((t) => t.startsWith('Olá, Maria! Sou o assistente de cobrança de Cliente Um.')),
+    ).toContain('3 - Quero fazer um acordo');
     expect(sent.at(-1)?.body).toMatchObject({
       type: 'text',
       text: {
         preview_url: false,
-        body: 'Olá, Maria. Em aberto: R$ 1.234,56.\nCliente Um CNPJ 11.222.333/0001-81',
+        body: expect.stringMatching(
+          /^Olá, Maria\. Em aberto: R\$ 1\.234,56\.\nCliente Um CNPJ 11\.222\.333\/0001-81$|^Olá, Maria!/,
+        ),
       },
     });
   });
@@ -306,7 +312,36 @@ describe('WhatsApp on the Cloud API', () => {
       }),
     );
     expect(await unknown.json()).toMatchObject({ messages: 1, unknownNumbers: 1 });
-    expect(sent.length).toBe(2);
+    const [queued] = await app.db.query<{ n: number }>(
+      `select count(*)::int as n from outbound_messages where status = 'queued'`,
+    );
+    expect(queued?.n).toBe(0);
+  });
+
+  it('the assistant lists the debts on "1" and hands an agreement request to a collector on "3"', async () => {
+    await webhook(inbound('wamid.c1', '1'));
+    await webhook(inbound('wamid.c2', 'quero um ACORDO'));
+    await webhook(inbound('wamid.c3', 'acordo'));
+    await webhook(inbound('wamid.c3', 'acordo')); // a replay answers nothing more
+    // Three answers, and the agreement request as a call in the worklist.
+    expect(await dispatch()).toMatchObject({ sent: 4, failed: 0 });
+    const texts = sent.slice(-3).map((r) => (r.body.text as { body: string }).body);
+    const debts = texts.find((t) => t.startsWith('Cliente Um'));
+    expect(debts).toMatch(
+      /^Cliente Um \(CNPJ 11\.222\.333\/0001-81\):\n- NF-100: R\$ 1\.234,56, vencimento 31\/01\/2026 \(\d+ dias em atraso\)\n- NF-101: R\$ 200,00, vencimento 28\/02\/2026 \(\d+ dias em atraso\)\nTotal: R\$ 1\.434,56\n\nPara pagar ou negociar, responda 2 ou 3\./,
+    );
+    // Unexpected input gets the menu again.
+    expect(texts.filter((t) => t.includes('3 - Quero fazer um acordo'))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes('montar um acordo'))).toHaveLength(1);
+    const tasks = (await (await admin('/api/v1/worklist')).json()) as {
+      items: Array<{ debtorName: string; script: string }>;
+    };
+    expect(tasks.items).toEqual([
+      expect.objectContaining({
+        debtorName: 'Maria da Silva',
+        script: expect.stringContaining('Pediu um acordo pelo WhatsApp'),
+      }),
+    ]);
   });
 
   it('"SAIR" opts the debtor out, is confirmed once, and no cadence message follows', async () => {
