@@ -23,6 +23,8 @@ export type SendResult =
  */
 export interface Channel {
   readonly id: string;
+  /** The provider's rate limit (messages per second) that dispatchers honour; none when absent. */
+  readonly ratePerSecond?: number;
   send(messages: OutgoingMessage[]): Promise<SendResult[]>;
 }
 

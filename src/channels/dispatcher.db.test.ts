@@ -206,6 +206,41 @@ describe('the dispatcher', () => {
   });
 });
 
+describe('provider rate limits', () => {
+  it('hands a provider no more than its rate; the rest waits without spending an attempt', async () => {
+    const [creditor] = await db.query<{ id: number }>('select id from creditors where org_id = $1', [
+      scope.orgId,
+    ]);
+    const rows = [
+      '111.444.777-35',
+      '935.411.347-80',
+      '123.456.789-09',
+      '529.982.247-25',
+      '390.533.447-05',
+    ].map((cpf, i) => `R-${i};${cpf};Pessoa ${i};p${i}@example.com;SP;2026-03-12;10,00`);
+    await importCsv(
+      db,
+      scope,
+      creditor?.id ?? 0,
+      `id;cpf_cnpj;nome;email;uf;vencimento;valor\n${rows.join('\n')}`,
+    );
+    await planDay(db, scope.orgId, '2026-03-13', { now: new Date('2026-03-13T09:00:00Z') });
+    const slow = { ...provider(sent), ratePerSecond: 2 };
+    const outcome = await dispatchBatch(db, {
+      workerId: 'w4',
+      channels: new Map([['email', slow]]),
+      now: () => new Date('2026-03-13T15:00:00Z'),
+    });
+    // Pedro opted out of e-mail earlier: four contacts.
+    expect(outcome).toMatchObject({ claimed: 4, sent: 2, deferred: 2 });
+    const waiting = await db.query<{ attempts: number; nextAttemptAt: Date }>(
+      `select attempts, next_attempt_at as "nextAttemptAt" from outbound_messages where status = 'queued' and plan_date = '2026-03-13'`,
+    );
+    expect(waiting.map((w) => w.attempts)).toEqual([0, 0]);
+    expect(waiting[0]?.nextAttemptAt.toISOString()).toBe('2026-03-13T15:00:01.000Z');
+  });
+});
+
 describe('the scheduler', () => {
   it('plans each organization once per business day, after 06:00 local time', async () => {
     const runs = async () =>

@@ -84,6 +84,24 @@ type Update = {
 
 const definitions = new Map<number, CadenceDefinition>();
 
+/**
+ * Token buckets per organization and provider: a provider's rate limit is honoured by each dispatcher
+ * process (with several processes, divide the provider's limit among them). Bursts of up to one
+ * second's worth are allowed.
+ */
+const buckets = new Map<string, { tokens: number; at: number }>();
+
+function takeTokens(key: string, ratePerSecond: number, wanted: number): number {
+  const nowMs = Date.now();
+  const bucket = buckets.get(key) ?? { tokens: ratePerSecond, at: nowMs };
+  bucket.tokens = Math.min(ratePerSecond, bucket.tokens + ((nowMs - bucket.at) / 1000) * ratePerSecond);
+  bucket.at = nowMs;
+  const granted = Math.max(0, Math.min(wanted, Math.floor(bucket.tokens)));
+  bucket.tokens -= granted;
+  buckets.set(key, bucket);
+  return granted;
+}
+
 async function loadDefinitions(db: Database, versionIds: number[]) {
   const missing = [...new Set(versionIds)].filter((id) => !definitions.has(id));
   if (missing.length === 0) return;
@@ -269,13 +287,33 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
         typeof options.channels === 'function'
           ? await options.channels(first.message.orgId, channelName)
           : options.channels.get(channelName);
-      results = channel
-        ? await channel.send(items.map((i) => i.message))
-        : items.map(() => ({
-            ok: false,
-            permanent: true,
-            error: `no provider configured for ${channelName}`,
-          }));
+      if (channel?.ratePerSecond && channel.ratePerSecond > 0) {
+        const key = `${first.message.orgId}:${channelName}:${channel.id}`;
+        const later = items.splice(takeTokens(key, channel.ratePerSecond, items.length));
+        const waitMs = Math.max(1_000, Math.ceil((later.length / channel.ratePerSecond) * 1000));
+        for (const item of later) {
+          // Over the provider's rate: back in the queue, which is not an attempt.
+          updates.push({
+            ...blank,
+            orgId: item.claimed.orgId,
+            id: item.claimed.id,
+            status: 'queued',
+            nextAttemptAt: new Date(now.getTime() + waitMs),
+            error: null,
+            refundAttempt: true,
+          });
+        }
+      }
+      results =
+        items.length === 0
+          ? []
+          : channel
+            ? await channel.send(items.map((i) => i.message))
+            : items.map(() => ({
+                ok: false,
+                permanent: true,
+                error: `no provider configured for ${channelName}`,
+              }));
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       results = items.map(() => ({ ok: false, permanent: false, error: text }));

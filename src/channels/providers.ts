@@ -45,6 +45,16 @@ export type ProviderView = {
 const SMTP_SECURITY = ['tls', 'starttls', 'none'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** Messages per second a provider takes (0: no limit), checked. */
+function rate(settings: Record<string, unknown>, provider: string, fallback: number): number {
+  const value = settings.ratePerSecond ?? fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 10_000)
+    throw badRequest(
+      `${provider}: ratePerSecond must be a whole number of messages per second (0 for no limit)`,
+    );
+  return value;
+}
+
 /** The settings a provider keeps in the clear, checked; credentials go to `secret`. */
 function checkSettings(provider: string, settings: Record<string, unknown>): Record<string, unknown> {
   if (provider === 'sandbox' || provider === 'worklist') return {};
@@ -69,6 +79,7 @@ function checkSettings(provider: string, settings: Record<string, unknown>): Rec
     if (typeof costCents !== 'number' || !Number.isInteger(costCents) || costCents < 0 || costCents > 10_000)
       throw badRequest('whatsapp_cloud: costCents must be whole centavos');
     return {
+      ratePerSecond: rate(settings, 'whatsapp_cloud', 80),
       apiBaseUrl: apiBaseUrl.replace(/\/+$/, ''),
       phoneNumberId,
       templateName,
@@ -125,6 +136,7 @@ function checkSettings(provider: string, settings: Record<string, unknown>): Rec
     if (typeof costCents !== 'number' || !Number.isInteger(costCents) || costCents < 0 || costCents > 10_000)
       throw badRequest('smtp: costCents must be whole centavos');
     return {
+      ratePerSecond: rate(settings, 'smtp', 0),
       host,
       port,
       security,
@@ -300,6 +312,8 @@ export function providerResolver(
         verifyToken: credentials.verifyToken ?? '',
       });
     }
+    const ratePerSecond = Number(row?.enabled ? (row.settings.ratePerSecond ?? 0) : 0);
+    if (ratePerSecond > 0) adapter = { ...adapter, ratePerSecond };
     cached?.channel.close?.();
     cache.set(key, { channel: adapter, until: Date.now() + 60_000 });
     return adapter;
