@@ -1,3 +1,4 @@
+import { channelsBenchmark } from './channels.ts';
 import { dispatchBenchmark, planBenchmark } from './dunning.ts';
 import { importBenchmark } from './import.ts';
 
@@ -6,6 +7,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   import: importBenchmark,
   plan: planBenchmark,
   dispatch: dispatchBenchmark,
+  channels: channelsBenchmark,
 };
 
 const [first, ...rest] = process.argv.slice(2);
