@@ -32,6 +32,8 @@ export function printChannel(options: { costCents?: number } = {}): Channel {
 
 export type Letter = {
   messageId: number;
+  debtorId: number;
+  provider: string | null;
   purpose: string;
   sentAt: Date;
   subject: string | null;
@@ -59,7 +61,7 @@ export async function lettersOf(
 ): Promise<Letter[]> {
   return withTenant(db, scope.orgId, (tx) =>
     tx.query<Letter>(
-      `select m.id as "messageId", m.purpose, m.sent_at as "sentAt", m.subject, m.body,
+      `select m.id as "messageId", m.debtor_id as "debtorId", m.provider, m.purpose, m.sent_at as "sentAt", m.subject, m.body,
               jsonb_build_object('name', d.name, 'document', d.document, 'street', d.street, 'number', d.number,
                 'complement', d.complement, 'district', d.district, 'city', d.city, 'uf', d.uf, 'cep', d.cep) as debtor,
               jsonb_build_object('name', c.legal_name, 'cnpj', c.cnpj,

@@ -3,6 +3,7 @@ import { scopeFor } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
 import { tenantQuery } from '../db/tenant.ts';
 import { requireScope } from '../http/auth.ts';
+import { rateLimit } from '../http/ratelimit.ts';
 import type { App, AppContext } from '../http/types.ts';
 import { recordConsent } from '../portfolio/consents.ts';
 import { notFound } from '../shared/problem.ts';
@@ -123,7 +124,12 @@ export function channelRoutes(app: App, { db, config }: AppContext) {
             items: Type.Array(
               Type.Object({
                 messageId: Type.Integer(),
+                debtorId: Type.Integer(),
                 debtorName: Type.String(),
+                provider: Type.Union([Type.String(), Type.Null()], {
+                  description: 'print, or sandbox (not for printing)',
+                }),
+                uf: Type.Union([Type.String(), Type.Null()]),
                 purpose: Type.String(),
                 sentAt: Timestamp,
                 city: Type.Union([Type.String(), Type.Null()]),
@@ -140,7 +146,10 @@ export function channelRoutes(app: App, { db, config }: AppContext) {
         date: request.query.date,
         items: letters.map((l) => ({
           messageId: l.messageId,
+          debtorId: l.debtorId,
           debtorName: l.debtor.name,
+          provider: l.provider,
+          uf: l.debtor.uf,
           purpose: l.purpose,
           sentAt: l.sentAt,
           city: l.debtor.city,
@@ -379,6 +388,7 @@ export function publicChannelRoutes(app: App, { db, config }: AppContext) {
   // and is idempotent (statuses only move forward, messages are stored once by id), so a replay adds
   // nothing.
   app.register(async (hooks) => {
+    hooks.addHook('onRequest', rateLimit({ limit: 600, windowMs: 60_000, name: 'the WhatsApp webhook' }));
     hooks.addContentTypeParser(
       'application/json',
       { parseAs: 'buffer', bodyLimit: 256 * 1024 },
@@ -431,6 +441,7 @@ export function publicChannelRoutes(app: App, { db, config }: AppContext) {
   // Twilio's SMS webhooks (delivery receipts and incoming messages), form-encoded and signed with
   // X-Twilio-Signature over the public URL and the parameters.
   app.register(async (hooks) => {
+    hooks.addHook('onRequest', rateLimit({ limit: 600, windowMs: 60_000, name: 'the SMS webhooks' }));
     hooks.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: 64 * 1024 },
@@ -467,6 +478,7 @@ export function publicChannelRoutes(app: App, { db, config }: AppContext) {
   });
 
   app.register(async (scope) => {
+    scope.addHook('onRequest', rateLimit({ limit: 30, windowMs: 60_000, name: 'unsubscribe links' }));
     // RFC 8058 one-click posts `List-Unsubscribe=One-Click` as a form; the body carries nothing else.
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',

@@ -195,13 +195,17 @@ export async function recordOutcome(
       phone: string | null;
       status: string;
       creditorId: number;
+      assignedTo: number | null;
     }>(
-      `select debtor_id as "debtorId", message_id as "messageId", phone, status, creditor_id as "creditorId"
+      `select debtor_id as "debtorId", message_id as "messageId", phone, status, creditor_id as "creditorId",
+              assigned_to as "assignedTo"
          from collector_tasks where org_id = $1 and id = $2 and ($3::bigint[] is null or creditor_id = any($3)) for update`,
       [scope.orgId, taskId, scope.creditorIds],
     );
     if (!task) throw notFound(`task ${taskId}`);
     if (task.status !== 'open') throw conflict(`task ${taskId} is already done`);
+    if (scope.role === 'collector' && task.assignedTo !== null && task.assignedTo !== scope.userId)
+      throw conflict(`task ${taskId} is taken by another collector`);
     const isPromise = input.outcome === 'promise';
     await tx.query(
       `update collector_tasks set status = 'done', outcome = $3, note = $4, promise_date = $5, promise_cents = $6,

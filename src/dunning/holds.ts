@@ -12,6 +12,8 @@ export type Hold = {
   receivableId: number | null;
   kind: HoldKind;
   untilDate: CalendarDate | null;
+  /** For a promise: the amount promised, in centavos. */
+  amountCents: number | null;
   reason: string;
   createdBy: string;
   createdAt: Date;
@@ -19,7 +21,8 @@ export type Hold = {
   releasedBy: string | null;
 };
 
-const COLUMNS = `id, debtor_id as "debtorId", receivable_id as "receivableId", kind, until_date as "untilDate", reason,
+const COLUMNS = `id, debtor_id as "debtorId", receivable_id as "receivableId", kind, until_date as "untilDate",
+  amount_cents as "amountCents", reason,
   created_by as "createdBy", created_at as "createdAt", released_at as "releasedAt", released_by as "releasedBy"`;
 
 /**

@@ -179,6 +179,7 @@ const Hold = Type.Object({
   receivableId: Type.Union([Id, Type.Null()]),
   kind: Type.String(),
   untilDate: Type.Union([Type.String(), Type.Null()]),
+  amountCents: Type.Union([Type.Integer(), Type.Null()]),
   reason: Type.String(),
   createdBy: Type.String(),
   createdAt: Timestamp,

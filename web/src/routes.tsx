@@ -8,12 +8,14 @@ import { CreditorsPage } from './pages/CreditorsPage.tsx';
 import { DebtorPage } from './pages/DebtorPage.tsx';
 import { ImportDetailPage } from './pages/ImportDetailPage.tsx';
 import { ImportsPage } from './pages/ImportsPage.tsx';
+import { LettersPage } from './pages/LettersPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NewImportPage } from './pages/NewImportPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { PlanPage } from './pages/PlanPage.tsx';
 import { SandboxPage } from './pages/SandboxPage.tsx';
 import { SecurityPage } from './pages/SecurityPage.tsx';
+import { WorklistPage } from './pages/WorklistPage.tsx';
 
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
@@ -32,6 +34,8 @@ export const routes: RouteObject[] = [
           { path: 'imports/new', element: <NewImportPage /> },
           { path: 'imports/:id', element: <ImportDetailPage /> },
           { path: 'plan', element: <PlanPage /> },
+          { path: 'worklist', element: <WorklistPage /> },
+          { path: 'letters', element: <LettersPage /> },
           { path: 'sandbox', element: <SandboxPage /> },
           { path: 'security', element: <SecurityPage /> },
           { path: 'settings/channels', element: <ChannelsPage /> },

@@ -35,3 +35,18 @@ export function canWriteHolds(session: Session): boolean {
 export function canManageProviders(session: Session): boolean {
   return session.role === 'admin';
 }
+
+/** Work the collectors' call list: take calls and record how they went (permission tasks:work). */
+export function canWorkTasks(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager' || session.role === 'collector';
+}
+
+/** Give back a call someone else took (the server lets anyone release; the UI offers it to managers). */
+export function canReassignTasks(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager';
+}
+
+/** Print the day's letters and download the mailing manifest (permission letters:print). */
+export function canPrintLetters(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager';
+}

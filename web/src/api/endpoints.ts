@@ -16,6 +16,7 @@ import type {
   ImportErrorsPage,
   ImportPreview,
   InboxMessage,
+  LettersDay,
   MessageFilters,
   NewHold,
   OutboundMessage,
@@ -30,8 +31,11 @@ import type {
   SkipFilters,
   StepChannel,
   StepTemplate,
+  TaskOutcomeInput,
   TemplatePreview,
   TotpEnrollment,
+  WorklistFilters,
+  WorklistTask,
 } from './types.ts';
 
 const V1 = '/api/v1';
@@ -77,7 +81,16 @@ export const keys = {
   inbox: (channel: string | null) => ['sandbox', channel] as const,
   holds: (debtorId: number) => ['holds', debtorId] as const,
   channelProviders: ['channel-providers'] as const,
+  /** Prefix of every worklist query, to refresh them all after a claim or an outcome. */
+  worklistAll: ['worklist'] as const,
+  worklist: (filters: WorklistFilters) => ['worklist', filters] as const,
+  letters: (date: string, creditorId: number | null) => ['letters', date, creditorId] as const,
 };
+
+/** Keyset of the open worklist: `${priority}:${id}` of the last call shown. */
+export function worklistCursor(task: Pick<WorklistTask, 'priority' | 'id'>): string {
+  return `${task.priority}:${task.id}`;
+}
 
 export const endpoints = {
   getSession: () => api.get<Session>(`${V1}/session`),
@@ -199,8 +212,37 @@ export const endpoints = {
   placeHold: (debtorId: number, hold: NewHold) => api.post<Hold>(`${V1}/debtors/${debtorId}/holds`, hold),
   releaseHold: (holdId: number) => api.post<Hold>(`${V1}/holds/${holdId}/release`),
 
+  /** Open calls by priority (highest first) or done ones (newest first); `after` pages the open ones. */
+  listWorklist: (
+    filters: WorklistFilters,
+    after: string | null,
+    signal?: AbortSignal,
+    limit: number = LIST_PAGE_SIZE,
+  ) => api.get<{ items: WorklistTask[] }>(`${V1}/worklist`, { ...filters, after, limit }, signal),
+  /** Takes a call for the logged-in user, or gives it back (`release`). 409 when someone else has it. */
+  claimTask: (id: number, release = false) =>
+    api.post<WorklistTask>(`${V1}/tasks/${id}/claim`, release ? { release: true } : {}),
+  recordTaskOutcome: (id: number, input: TaskOutcomeInput) =>
+    api.post<WorklistTask>(`${V1}/tasks/${id}/outcome`, input),
+
+  /** The letters sent on a day: the batch to print and mail (permission letters:print). */
+  listLetters: (date: string, creditorId: number | null) =>
+    api.get<LettersDay>(`${V1}/letters`, { date, creditorId }),
+
   /** Admins only (permission providers:manage). */
   listChannelProviders: () => api.get<{ items: ChannelProvider[] }>(`${V1}/channel-providers`),
   setChannelProvider: (channel: string, input: ChannelProviderInput) =>
     api.put<ChannelProvider>(`${V1}/channel-providers/${encodeURIComponent(channel)}`, input),
+};
+
+/** Downloads served with the session cookie (same origin): plain links, no fetch needed. */
+export const downloads = {
+  /** The day's letters as one PDF to print (attachment). */
+  lettersPdf: (date: string, creditorId: number | null) =>
+    buildUrl(`${V1}/letters/batch.pdf`, { date, creditorId }),
+  /** The day's mailing manifest for the post office (CSV, `;`). */
+  lettersCsv: (date: string, creditorId: number | null) =>
+    buildUrl(`${V1}/letters/batch.csv`, { date, creditorId }),
+  /** One sent letter as it was printed (inline PDF). */
+  letterPdf: (messageId: number) => `${V1}/messages/${messageId}/letter.pdf`,
 };

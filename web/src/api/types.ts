@@ -387,6 +387,8 @@ export interface OutboundMessage {
   lastError: string | null;
   why: MessageWhy;
   evidence: { items: GateEvidence[] } | null;
+  /** Phone steps: the call in the collectors' worklist (null for other channels). */
+  task: MessageTask | null;
   receivables: { id: number; externalId: string; openCents: number; daysLate: number }[];
 }
 
@@ -529,10 +531,96 @@ export interface Simulation {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Collectors' worklist (phone steps become calls)
+
+export type TaskOutcome = 'reached' | 'not_reached' | 'wrong_number' | 'promise' | 'dispute' | 'refused';
+export type TaskStatus = 'open' | 'done' | 'cancelled';
+
+/** The call a phone step became, as the outbox lists it with the message. */
+export interface MessageTask {
+  id: number;
+  status: TaskStatus;
+  outcome: TaskOutcome | null;
+  note: string | null;
+  promiseDate: string | null;
+  /** Integer centavos. */
+  promiseCents: number | null;
+  /** Actor string ("user:12"). */
+  doneBy: string | null;
+  doneAt: string | null;
+}
+
+export interface WorklistTask {
+  id: number;
+  messageId: number;
+  creditorId: number;
+  debtorId: number;
+  debtorName: string;
+  /** The number to call (E.164), null when the step had none. */
+  phone: string | null;
+  /** Every number the debtor has now. */
+  phones: string[];
+  script: string;
+  /** Amount at stake weighed by lateness: higher first. */
+  priority: number;
+  /** All the debtor owes now (integer centavos). */
+  openCents: number;
+  daysLate: number;
+  /** User id of the collector who took it. */
+  assignedTo: number | null;
+  status: TaskStatus;
+  outcome: TaskOutcome | null;
+  note: string | null;
+  promiseDate: string | null;
+  promiseCents: number | null;
+  createdAt: string;
+  doneAt: string | null;
+  doneBy: string | null;
+}
+
+export type WorklistAssigned = 'me' | 'unassigned' | 'all';
+
+export interface WorklistFilters {
+  status: 'open' | 'done';
+  assigned: WorklistAssigned;
+  creditorId?: number | undefined;
+  debtorId?: number | undefined;
+}
+
+export interface TaskOutcomeInput {
+  outcome: TaskOutcome;
+  note?: string;
+  /** Required for a promise: 'YYYY-MM-DD', today or later. */
+  promiseDate?: string;
+  /** Required for a promise: integer centavos. */
+  promiseCents?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Letters (print batch)
+
+export interface LetterItem {
+  messageId: number;
+  debtorName: string;
+  purpose: string;
+  sentAt: string;
+  city: string | null;
+  cep: string | null;
+}
+
+export interface LettersDay {
+  date: string;
+  items: LetterItem[];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Channel providers (which provider carries each channel)
 
-/** 'sandbox' carries every channel (nothing is really sent); e-mail can also go through 'smtp'. */
-export type ChannelProviderName = 'sandbox' | 'smtp';
+/**
+ * 'sandbox' carries every channel (nothing is really sent); e-mail can also go through 'smtp', phone
+ * steps to the collectors' 'worklist', letters to the team's 'print' batch.
+ */
+export type ChannelProviderName = 'sandbox' | 'smtp' | 'worklist' | 'print';
 
 export type SmtpSecurity = 'tls' | 'starttls' | 'none';
 
@@ -552,7 +640,9 @@ export interface SmtpSettings {
 export interface ChannelProvider {
   channel: StepChannel;
   provider: string;
-  /** Empty for the sandbox; SmtpSettings for 'smtp'. */
+  /** The providers this channel can use, the default (used when never configured) first. */
+  available: string[];
+  /** Empty for the sandbox; SmtpSettings for 'smtp'; `{costCents}` for 'print'. */
   settings: Record<string, unknown>;
   /** Whether credentials are stored (they are never returned). */
   hasSecret: boolean;

@@ -5,7 +5,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
 import type { Session } from '../api/types.ts';
 import { ROLE_LABELS } from '../lib/labels.ts';
-import { canManageProviders, useSession } from '../session.tsx';
+import { canManageProviders, canPrintLetters, canWorkTasks, useSession } from '../session.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 
 const NAV_ITEMS: {
@@ -21,6 +21,18 @@ const NAV_ITEMS: {
     match: (path: string) => path === '/' || /^\/(creditors|debtors)\//.test(path),
   },
   { to: '/plan', label: 'Plano do dia', match: (path: string) => path.startsWith('/plan') },
+  {
+    to: '/worklist',
+    label: 'Ligações',
+    match: (path: string) => path.startsWith('/worklist'),
+    visible: canWorkTasks,
+  },
+  {
+    to: '/letters',
+    label: 'Cartas',
+    match: (path: string) => path.startsWith('/letters'),
+    visible: canPrintLetters,
+  },
   { to: '/sandbox', label: 'Caixa de saída', match: (path: string) => path.startsWith('/sandbox') },
   { to: '/imports', label: 'Importações', match: (path: string) => path.startsWith('/imports') },
   { to: '/security', label: 'Segurança', match: (path: string) => path.startsWith('/security') },

@@ -8,6 +8,7 @@ import type {
   ReceivableStatus,
   Role,
   StepChannel,
+  TaskOutcome,
 } from '../api/types.ts';
 import { formatCents, formatDate, formatDateTime, plural } from './format.ts';
 
@@ -114,7 +115,13 @@ export function channelColor(channel: string): string {
 export const PROVIDER_LABELS: Record<string, string> = {
   sandbox: 'Sandbox',
   smtp: 'SMTP',
+  worklist: 'Lista de ligações dos cobradores',
+  print: 'Impressão e postagem pela equipe',
 };
+
+export function providerLabel(provider: string): string {
+  return PROVIDER_LABELS[provider] ?? provider;
+}
 
 /** Channels whose messages carry a subject line. */
 export const CHANNELS_WITH_SUBJECT: readonly string[] = ['email', 'letter'];
@@ -394,4 +401,54 @@ export function actorLabel(actor: string, me: { id: number; name: string }): str
   if (!match) return actor;
   if (match[1] === 'user') return Number(match[2]) === me.id ? me.name : `usuário nº ${match[2]}`;
   return `chave de API nº ${match[2]}`;
+}
+
+/** How a call went, in the order the outcome form offers them. */
+export const TASK_OUTCOMES: readonly TaskOutcome[] = [
+  'reached',
+  'not_reached',
+  'wrong_number',
+  'promise',
+  'dispute',
+  'refused',
+];
+
+export const TASK_OUTCOME_LABELS: Record<TaskOutcome, string> = {
+  reached: 'Falou com o devedor',
+  not_reached: 'Não atendeu',
+  wrong_number: 'Número errado',
+  promise: 'Promessa de pagamento',
+  dispute: 'Contestação',
+  refused: 'Recusou-se a pagar',
+};
+
+export const TASK_OUTCOME_COLORS: Record<TaskOutcome, string> = {
+  reached: 'green',
+  not_reached: 'gray',
+  wrong_number: 'red',
+  promise: 'blue',
+  dispute: 'orange',
+  refused: 'red',
+};
+
+/** What each outcome does to the régua (what the server does when it is recorded). */
+export const TASK_OUTCOME_EFFECTS: Record<TaskOutcome, string> = {
+  reached: 'A ligação conta como contato feito; a régua segue normalmente.',
+  not_reached: 'A ligação fica registrada como não atendida; a régua segue com as próximas etapas.',
+  wrong_number:
+    'O número é retirado dos contatos do devedor (e do WhatsApp, se for o mesmo): não será mais usado.',
+  promise:
+    'A régua pausa até a data prometida (nas etapas que pulam promessas); a promessa aparece em “Pausas e promessas” do devedor.',
+  dispute:
+    'A cobrança fica suspensa — sem mensagens, negativação nem protesto — até alguém encerrar a contestação na página do devedor.',
+  refused: 'A recusa fica registrada; a régua segue com as próximas etapas.',
+};
+
+export function taskOutcomeLabel(outcome: string | null | undefined): string {
+  if (!outcome) return '—';
+  return TASK_OUTCOME_LABELS[outcome as TaskOutcome] ?? outcome;
+}
+
+export function taskOutcomeColor(outcome: string | null | undefined): string {
+  return TASK_OUTCOME_COLORS[outcome as TaskOutcome] ?? 'gray';
 }

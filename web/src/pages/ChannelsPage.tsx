@@ -7,6 +7,7 @@ import {
   Group,
   Paper,
   PasswordInput,
+  Radio,
   SegmentedControl,
   Select,
   SimpleGrid,
@@ -19,14 +20,19 @@ import { type UseMutationResult, useMutation, useQuery, useQueryClient } from '@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
-import type { ChannelProvider, ChannelProviderInput, SmtpSecurity } from '../api/types.ts';
+import type {
+  ChannelProvider,
+  ChannelProviderInput,
+  ChannelProviderName,
+  SmtpSecurity,
+} from '../api/types.ts';
 import { ChannelIcon } from '../components/ChannelIcon.tsx';
 import { IntInput } from '../components/IntInput.tsx';
 import { MoneyInput } from '../components/MoneyInput.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { formatDateTime } from '../lib/format.ts';
-import { actorLabel, channelLabel, PROVIDER_LABELS, STEP_CHANNELS } from '../lib/labels.ts';
+import { actorLabel, channelLabel, providerLabel, STEP_CHANNELS } from '../lib/labels.ts';
 import { canManageProviders, useSession } from '../session.tsx';
 
 const SECURITY_OPTIONS: { value: SmtpSecurity; label: string }[] = [
@@ -55,6 +61,36 @@ interface SmtpForm {
 }
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** The provider a channel uses when nobody configured it (the server lists it first). */
+function defaultProvider(item: ChannelProvider): string {
+  return item.available[0] ?? 'sandbox';
+}
+
+/** Providers chosen without credentials: the generic card can set them (e-mail's SMTP has its own form). */
+const SIMPLE_PROVIDERS: readonly string[] = ['sandbox', 'worklist', 'print'];
+
+/** What choosing a provider means for a channel, in a sentence. */
+const PROVIDER_HELP: Record<string, string> = {
+  'phone:worklist':
+    'Cada etapa de ligação vira uma chamada na lista de Ligações, com o roteiro; o cobrador liga e registra o resultado, que volta para a régua.',
+  'phone:sandbox': 'As ligações ficam só na Caixa de saída: ninguém liga para o devedor.',
+  'letter:sandbox': 'As cartas ficam só na Caixa de saída: nada é impresso nem postado.',
+  'letter:print':
+    'As cartas de cada dia formam um lote em Cartas: a equipe imprime o PDF e posta no mesmo dia (a data de envio vale como prova da notificação).',
+};
+
+function providerHelp(channel: string, provider: string): string {
+  return (
+    PROVIDER_HELP[`${channel}:${provider}`] ??
+    (provider === 'sandbox' ? 'Nada é enviado de verdade: as mensagens ficam na Caixa de saída.' : '')
+  );
+}
+
+const costOf = (item: ChannelProvider): number | undefined =>
+  typeof item.settings.costCents === 'number' && item.settings.costCents > 0
+    ? item.settings.costCents
+    : undefined;
 
 function isSecurity(value: unknown): value is SmtpSecurity {
   return value === 'tls' || value === 'starttls' || value === 'none';
@@ -105,7 +141,7 @@ function smtpInput(form: SmtpForm): ChannelProviderInput {
 }
 
 function ProviderBadge({ item, compact = false }: { item: ChannelProvider; compact?: boolean }) {
-  const name = PROVIDER_LABELS[item.provider] ?? item.provider;
+  const name = providerLabel(item.provider);
   const sandbox = item.provider === 'sandbox';
   const label = sandbox
     ? 'Sandbox — nada é enviado de verdade'
@@ -137,7 +173,7 @@ function LastChange({ item }: { item: ChannelProvider }) {
     <Text size="xs" c="dimmed" data-testid="provider-updated">
       {item.updatedAt
         ? `Última alteração por ${actorLabel(item.updatedBy ?? 'system', session.user)} em ${formatDateTime(item.updatedAt, session.organization.timeZone)}`
-        : 'Nunca configurado: usa o sandbox.'}
+        : `Nunca configurado: usa ${defaultProvider(item) === 'sandbox' ? 'o sandbox' : `o padrão (${providerLabel(defaultProvider(item))})`}.`}
     </Text>
   );
 }
@@ -382,6 +418,96 @@ function EmailCard({ item }: { item: ChannelProvider }) {
   );
 }
 
+/** A channel with more than one provider and no credentials (phone, letters): pick one, maybe a cost. */
+function ProviderChoiceCard({ item }: { item: ChannelProvider }) {
+  const save = useSaveProvider(item.channel);
+  const [choice, setChoice] = useState(item.provider);
+  const [costCents, setCostCents] = useState<number | undefined>(() =>
+    item.provider === 'print' ? costOf(item) : undefined,
+  );
+  const withCost = choice === 'print';
+  const changed =
+    choice !== item.provider ||
+    !item.enabled ||
+    (withCost && (costCents ?? 0) !== ((item.provider === 'print' && costOf(item)) || 0));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const settings: Record<string, unknown> = withCost ? { costCents: costCents ?? 0 } : {};
+    save.mutate({ provider: choice as ChannelProviderName, settings, enabled: true });
+  };
+
+  return (
+    <Paper
+      withBorder
+      p="lg"
+      radius="md"
+      data-testid="channel-card"
+      data-channel={item.channel}
+      data-provider={item.provider}
+    >
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <CardHeader item={item} compact />
+          <Radio.Group
+            value={choice}
+            onChange={(value) => {
+              save.reset();
+              setChoice(value);
+            }}
+            aria-label={`Provedor de ${channelLabel(item.channel)}`}
+            data-testid="provider-choice"
+          >
+            <Stack gap="xs">
+              {item.available.map((provider) => {
+                // Providers that need credentials get their own form; until one exists here, not offered.
+                const supported = SIMPLE_PROVIDERS.includes(provider) || provider === item.provider;
+                return (
+                  <Radio
+                    key={provider}
+                    value={provider}
+                    disabled={!supported}
+                    label={provider === 'sandbox' ? 'Sandbox' : providerLabel(provider)}
+                    description={
+                      supported
+                        ? providerHelp(item.channel, provider)
+                        : 'Ainda não pode ser configurado por esta tela.'
+                    }
+                    data-testid={`provider-option-${provider}`}
+                  />
+                );
+              })}
+            </Stack>
+          </Radio.Group>
+          {withCost && (
+            <MoneyInput
+              label="Custo por carta"
+              description="Impressão, envelope e postagem: entra no custo da régua."
+              value={costCents}
+              onChange={(value) => {
+                save.reset();
+                setCostCents(value);
+              }}
+              data-testid="print-cost"
+            />
+          )}
+          {save.isError && <ProblemAlert error={save.error} title="Não foi possível salvar" />}
+          {save.isSuccess && (
+            <Alert color="green" variant="light" data-testid="provider-saved">
+              Configuração salva: vale para os próximos envios em até um minuto.
+            </Alert>
+          )}
+          <Group>
+            <Button type="submit" disabled={!changed} loading={save.isPending} data-testid="provider-save">
+              Salvar
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
+
 function SandboxOnlyCard({ item }: { item: ChannelProvider }) {
   return (
     <Paper
@@ -428,6 +554,9 @@ export function ChannelsPage() {
   const others = STEP_CHANNELS.filter((c) => c !== 'email')
     .map((c) => byChannel.get(c))
     .filter((item): item is ChannelProvider => item !== undefined);
+  // Channels with a choice to make come first, in wider cards.
+  const choosable = others.filter((item) => item.available.length > 1);
+  const fixed = others.filter((item) => item.available.length <= 1);
 
   return (
     <Stack maw={1100}>
@@ -451,9 +580,16 @@ export function ChannelsPage() {
           {providers.isPending && <PageLoader />}
           {providers.isError && <ProblemAlert error={providers.error} />}
           {email && <EmailCard key={email.channel} item={email} />}
-          {others.length > 0 && (
+          {choosable.length > 0 && (
+            <SimpleGrid cols={{ base: 1, md: 2 }}>
+              {choosable.map((item) => (
+                <ProviderChoiceCard key={item.channel} item={item} />
+              ))}
+            </SimpleGrid>
+          )}
+          {fixed.length > 0 && (
             <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
-              {others.map((item) => (
+              {fixed.map((item) => (
                 <SandboxOnlyCard key={item.channel} item={item} />
               ))}
             </SimpleGrid>

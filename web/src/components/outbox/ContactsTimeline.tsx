@@ -1,13 +1,16 @@
 import { Button, Group, Stack, Text, ThemeIcon, Timeline } from '@mantine/core';
-import { formatCents, formatDate, formatDateTime } from '../../lib/format.ts';
+import { formatCents, formatDate, formatDateTime, formatPhone } from '../../lib/format.ts';
 import { channelColor, channelLabel } from '../../lib/labels.ts';
 import { useSession } from '../../session.tsx';
 import { ChannelGlyph } from '../ChannelIcon.tsx';
 import { PageLoader } from '../PageLoader.tsx';
 import { ProblemAlert } from '../ProblemAlert.tsx';
 import { MessageStatusBadge } from '../StatusBadge.tsx';
-import { MessageBody, MessageWhy } from './MessageDetails.tsx';
+import { CallResult, LetterLink, MessageBody, MessageWhy } from './MessageDetails.tsx';
 import { stepLabel, useMessages } from './MessagesTable.tsx';
+
+/** Channels whose address is a phone number (shown as "(11) 98765-4321"). */
+const PHONE_CHANNELS: readonly string[] = ['phone', 'sms', 'whatsapp'];
 
 /** Every contact the régua planned for a debtor, newest first. */
 export function ContactsTimeline({ debtorId }: { debtorId: number }) {
@@ -53,13 +56,19 @@ export function ContactsTimeline({ debtorId }: { debtorId: number }) {
           >
             <Text size="xs" c="dimmed" mb={4}>
               {m.sentAt
-                ? `Enviada em ${formatDateTime(m.sentAt, tz)}`
+                ? m.task
+                  ? `Na lista de ligações desde ${formatDateTime(m.sentAt, tz)}`
+                  : `Enviada em ${formatDateTime(m.sentAt, tz)}`
                 : `Planejada para ${formatDate(m.planDate)}`}
-              {m.toAddress ? ` · para ${m.toAddress}` : ''}
+              {m.toAddress
+                ? ` · para ${PHONE_CHANNELS.includes(m.channel) ? formatPhone(m.toAddress) : m.toAddress}`
+                : ''}
             </Text>
             <Stack gap={4}>
               <MessageWhy message={m} />
+              <CallResult message={m} />
               <MessageBody subject={m.subject} body={m.body} />
+              <LetterLink message={m} />
             </Stack>
           </Timeline.Item>
         ))}

@@ -10,7 +10,7 @@ import { ChannelBadge } from '../ChannelIcon.tsx';
 import { PageLoader } from '../PageLoader.tsx';
 import { ProblemAlert } from '../ProblemAlert.tsx';
 import { MessageStatusBadge } from '../StatusBadge.tsx';
-import { MessageBody, MessageWhy } from './MessageDetails.tsx';
+import { CallResult, LetterLink, MessageBody, MessageWhy } from './MessageDetails.tsx';
 
 /** The outbox filtered, newest first, a page at a time (keyset on the message id). */
 export function useMessages(filters: MessageFilters) {
@@ -98,7 +98,9 @@ export function MessagesTable({ filters }: { filters: MessageFilters }) {
                 <Table.Td>
                   <Stack gap={4}>
                     <MessageWhy message={m} />
+                    <CallResult message={m} />
                     <MessageBody subject={m.subject} body={m.body} />
+                    <LetterLink message={m} />
                   </Stack>
                 </Table.Td>
                 <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
