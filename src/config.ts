@@ -33,6 +33,12 @@ export type Config = {
    * tests (default 0).
    */
   sandboxLatencyMs: number;
+  /**
+   * `REGUA_SMTP_URL` (e.g. `smtps://user:password@mail.example.com:465`) and `REGUA_MAIL_FROM`: the
+   * system's own mail, for password resets. Organizations' collection e-mail is set per organization.
+   */
+  systemSmtpUrl: string | null;
+  mailFrom: string;
   /** `REGUA_SESSION_DAYS`: web session lifetime (default 7). */
   sessionDays: number;
   /** `LOG_LEVEL`: fatal, error, warn, info (default), debug. */
@@ -75,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runScheduler: boolSetting(env, 'REGUA_SCHEDULER', true),
     dispatchBatchSize: Math.max(1, intSetting(env, 'REGUA_DISPATCH_BATCH', 200)),
     dispatchLeaseMs: Math.max(1_000, intSetting(env, 'REGUA_DISPATCH_LEASE_MS', 60_000)),
+    systemSmtpUrl: env.REGUA_SMTP_URL || null,
+    mailFrom: env.REGUA_MAIL_FROM || 'Régua <nao-responda@regua.local>',
     sandboxLatencyMs: intSetting(env, 'REGUA_SANDBOX_LATENCY_MS', 0),
     sessionDays: intSetting(env, 'REGUA_SESSION_DAYS', 7),
     logLevel: env.LOG_LEVEL || 'info',

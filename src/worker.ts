@@ -5,6 +5,7 @@ import type { Database } from './db/client.ts';
 import { startScheduler } from './dunning/scheduler.ts';
 import { importJobHandler } from './imports/jobs.ts';
 import { releaseOrphanedJobs, startWorker, type Worker } from './jobs/queue.ts';
+import { applyRetention } from './lgpd/anonymize.ts';
 
 export type Background = { jobs: Worker; dispatcher: Dispatcher; stop(): Promise<void> };
 
@@ -48,10 +49,31 @@ export async function startBackground(
         },
       })
     : null;
+  // The LGPD retention job: once an hour after start, then daily.
+  let retention: Promise<unknown> | null = null;
+  const runRetention = () => {
+    if (retention) return;
+    retention = applyRetention(db)
+      .then((r) => {
+        if (r.anonymized > 0)
+          log(`Retention: ${r.anonymized} debtor record(s) past the 5-year retention anonymized.`);
+      })
+      .catch(onError('retention'))
+      .finally(() => {
+        retention = null;
+      });
+  };
+  const firstRetention = setTimeout(runRetention, 60 * 60_000);
+  const dailyRetention = setInterval(runRetention, 24 * 60 * 60_000);
+  firstRetention.unref();
+  dailyRetention.unref();
   return {
     jobs,
     dispatcher,
     async stop() {
+      clearTimeout(firstRetention);
+      clearInterval(dailyRetention);
+      await retention;
       await scheduler?.stop();
       await Promise.all([jobs.stop(), dispatcher.stop()]);
       channels.close();

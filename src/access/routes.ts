@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { CSRF_COOKIE, csrfTokenFor, requireScope, SESSION_COOKIE } from '../http/auth.ts';
+import { rateLimit } from '../http/ratelimit.ts';
 import { Id, Problem as ProblemSchema, Role, Session } from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
 import { badRequest, notFound, Problem } from '../shared/problem.ts';
@@ -16,10 +17,60 @@ import {
   startTotp,
   switchOrganization,
 } from './accounts.ts';
+import { confirmPasswordReset, MIN_PASSWORD_LENGTH, requestPasswordReset } from './passwordReset.ts';
 import type { Role as RoleName } from './schema.ts';
 
 /** Login is public; it lives outside the authenticated routes. */
 export function publicAccessRoutes(app: App, { db, config }: AppContext) {
+  app.register(async (scope) => {
+    // At most 10 reset requests or confirmations a minute from one address.
+    scope.addHook('onRequest', rateLimit({ limit: 10, windowMs: 60_000, name: 'password reset' }));
+    scope.post(
+      '/api/v1/password-reset',
+      {
+        schema: {
+          tags: ['session'],
+          summary:
+            'Forgot my password: e-mails a one-hour reset link when the address has an account (same answer either way)',
+          body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 254 }) }),
+          response: { 202: Type.Object({ status: Type.Literal('sent') }), 429: ProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const { email } = request.body as { email: string };
+        await requestPasswordReset(
+          db,
+          { smtpUrl: config.systemSmtpUrl, from: config.mailFrom, publicUrl: config.publicUrl },
+          { email, ip: request.ip },
+          (level, message) => request.log[level](message),
+        );
+        return reply.code(202).send({ status: 'sent' as const });
+      },
+    );
+    scope.post(
+      '/api/v1/password-reset/confirm',
+      {
+        schema: {
+          tags: ['session'],
+          summary: 'Sets a new password with the token of a reset link; every session of the user ends',
+          body: Type.Object({
+            token: Type.String({ minLength: 20, maxLength: 100 }),
+            password: Type.String({
+              minLength: 1,
+              maxLength: 1024,
+              description: `at least ${MIN_PASSWORD_LENGTH} characters`,
+            }),
+          }),
+          response: { 204: Type.Null(), 400: ProblemSchema, 429: ProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        await confirmPasswordReset(db, request.body as { token: string; password: string });
+        return reply.code(204).send();
+      },
+    );
+  });
+
   app.post(
     '/api/v1/session',
     {

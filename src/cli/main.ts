@@ -27,6 +27,7 @@ import {
   runImport,
 } from '../imports/run.ts';
 import { runAsJob } from '../jobs/queue.ts';
+import { applyRetention } from '../lgpd/anonymize.ts';
 import { findCreditor } from '../portfolio/creditors.ts';
 import { banner, startRegua } from '../server.ts';
 import { isCalendarDate } from '../shared/dates.ts';
@@ -46,6 +47,7 @@ Usage:
   regua simulate --creditor ID [--days 90] [--cadence VERSION] [--json]
                                            run a régua forward on a scratch copy of the portfolio
   regua worker                             run background work (jobs, dispatcher, scheduler) without HTTP
+  regua lgpd retention [--dry-run]         anonymize debtors whose debts closed more than 5 years ago
   regua migrate                            bring the database schema up to date
   regua audit verify [--org SLUG]          check every organization's audit trail for tampering
   regua backup [FILE]                      back up the embedded database (stop the server first)
@@ -427,6 +429,22 @@ async function main(argv: string[]) {
         });
         await background.stop();
       });
+    case 'lgpd': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { 'dry-run': { type: 'boolean', default: false } },
+      });
+      if (positionals[0] !== 'retention') throw new UsageError('usage: regua lgpd retention [--dry-run]');
+      return withDatabase(config, async (db) => {
+        const result = await applyRetention(db, new Date(), { dryRun: values['dry-run'] });
+        console.log(
+          result.dryRun
+            ? `${result.anonymized} debtor record(s) are past the 5-year retention and would be anonymized.`
+            : `Anonymized ${result.anonymized} debtor record(s) past the 5-year retention.`,
+        );
+      });
+    }
     case 'migrate':
       return withDatabase(config, async (db) => {
         const applied = await migrate(db);

@@ -17,6 +17,10 @@ export type SubjectExport = {
     receivables: Record<string, unknown>[];
     changes: Record<string, unknown>[];
     consents: Record<string, unknown>[];
+    /** Contacts made (channel, status, when, what was said) and why, and the holds on the cadence. */
+    messages: Record<string, unknown>[];
+    holds: Record<string, unknown>[];
+    calls: Record<string, unknown>[];
   }[];
   /** Rows of import files that were rejected and mention the subject's document (kept as sent). */
   rejectedImportRows: {
@@ -74,7 +78,31 @@ export async function exportSubjectData(
         'select channel, event, source, actor, at from consent_events where org_id = $1 and debtor_id = $2 order by id',
         [scope.orgId, debtor.id],
       );
-      controllers.push({ creditor: { legalName: legal_name, cnpj }, debtor, receivables, changes, consents });
+      const messages = await tx.query<Record<string, unknown>>(
+        `select channel, purpose, status, to_address, subject, body, plan_date, sent_at, delivered_at, read_at, why
+           from outbound_messages where org_id = $1 and debtor_id = $2 order by id`,
+        [scope.orgId, debtor.id],
+      );
+      const holds = await tx.query<Record<string, unknown>>(
+        `select kind, until_date, amount_cents, reason, created_at, released_at from collection_holds
+          where org_id = $1 and debtor_id = $2 order by id`,
+        [scope.orgId, debtor.id],
+      );
+      const calls = await tx.query<Record<string, unknown>>(
+        `select phone, status, outcome, note, promise_date, promise_cents, created_at, done_at from collector_tasks
+          where org_id = $1 and debtor_id = $2 order by id`,
+        [scope.orgId, debtor.id],
+      );
+      controllers.push({
+        creditor: { legalName: legal_name, cnpj },
+        debtor,
+        receivables,
+        changes,
+        consents,
+        messages,
+        holds,
+        calls,
+      });
     }
     const rejectedImportRows = await tx.query<SubjectExport['rejectedImportRows'][number]>(
       `select e.import_id as "importId", e.line, e."column", e.value, e.reason from import_errors e

@@ -9,6 +9,8 @@ import { PASSWORD } from '../support/seed.ts';
 /** The permission each operation must require; every operation of the OpenAPI document must be here. */
 const EXPECTED: Record<string, Permission | 'public'> = {
   'POST /api/v1/session': 'public',
+  'POST /api/v1/password-reset': 'public',
+  'POST /api/v1/password-reset/confirm': 'public',
   'GET /api/v1/session': 'session',
   'PUT /api/v1/session/organization': 'session',
   'DELETE /api/v1/session': 'session',
@@ -33,6 +35,8 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/imports/{id}/errors': 'imports:read',
   'GET /api/v1/audit': 'audit:read',
   'GET /api/v1/lgpd/subjects/{document}/export': 'lgpd:manage',
+  'GET /api/v1/lgpd/subjects/{document}/export.pdf': 'lgpd:manage',
+  'POST /api/v1/lgpd/subjects/{document}/anonymize': 'lgpd:manage',
   'GET /api/v1/creditors/{id}/cadences': 'portfolio:read',
   'POST /api/v1/creditors/{id}/cadences': 'cadences:write',
   'POST /api/v1/cadences/{id}/versions': 'cadences:write',

@@ -16,7 +16,12 @@ export type TestApp = {
 
 /** Starts the whole server in-process on a random port over a fresh two-organization database. */
 export async function startTestApp(
-  options: { engine?: Engine; maxUploadMb?: number; worker?: boolean } = {},
+  options: {
+    engine?: Engine;
+    maxUploadMb?: number;
+    worker?: boolean;
+    config?: Partial<import('../../src/config.ts').Config>;
+  } = {},
 ): Promise<TestApp & { db: import('../../src/db/client.ts').Database }> {
   const test = await createTestDatabase(options.engine ?? ENGINE);
   const seeded = await seedTwoOrganizations(test.db);
@@ -25,6 +30,7 @@ export async function startTestApp(
     maxUploadBytes: (options.maxUploadMb ?? 200) * 1024 * 1024,
     secretKey: randomBytes(32),
     runWorker: options.worker ?? true,
+    ...options.config,
   };
   const running = await startRegua(config, { db: test.db, logger: false });
   return {
