@@ -1,6 +1,7 @@
 import { channelsBenchmark } from './channels.ts';
 import { dispatchBenchmark, planBenchmark } from './dunning.ts';
 import { importBenchmark } from './import.ts';
+import { webhooksBenchmark } from './webhooks.ts';
 
 /** `npm run bench [-- NAME] [options]`: every benchmark, or the one named, with its own options. */
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
@@ -8,6 +9,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   plan: planBenchmark,
   dispatch: dispatchBenchmark,
   channels: channelsBenchmark,
+  webhooks: webhooksBenchmark,
 };
 
 const [first, ...rest] = process.argv.slice(2);

@@ -39,6 +39,11 @@ export type Config = {
    */
   systemSmtpUrl: string | null;
   mailFrom: string;
+  /**
+   * `REGUA_WEBHOOK_RATE_PER_MINUTE`: calls per minute one address may make to the webhooks (default
+   * 6000; 0 turns the limit off, e.g. behind a proxy that already limits).
+   */
+  webhookRatePerMinute: number;
   /** `REGUA_SESSION_DAYS`: web session lifetime (default 7). */
   sessionDays: number;
   /** `LOG_LEVEL`: fatal, error, warn, info (default), debug. */
@@ -83,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dispatchLeaseMs: Math.max(1_000, intSetting(env, 'REGUA_DISPATCH_LEASE_MS', 60_000)),
     systemSmtpUrl: env.REGUA_SMTP_URL || null,
     mailFrom: env.REGUA_MAIL_FROM || 'Régua <nao-responda@regua.local>',
+    webhookRatePerMinute: intSetting(env, 'REGUA_WEBHOOK_RATE_PER_MINUTE', 6000),
     sandboxLatencyMs: intSetting(env, 'REGUA_SANDBOX_LATENCY_MS', 0),
     sessionDays: intSetting(env, 'REGUA_SESSION_DAYS', 7),
     logLevel: env.LOG_LEVEL || 'info',

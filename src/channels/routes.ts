@@ -383,12 +383,28 @@ const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charC
  * same POST. Public: the signed token is the authority.
  */
 export function publicChannelRoutes(app: App, { db, config }: AppContext) {
+  // Webhook secrets, cached for a minute per organization so a burst of callbacks does not decrypt
+  // the same credentials each time.
+  const secretsCache = new Map<
+    number,
+    { value: Awaited<ReturnType<typeof whatsappSecrets>>; until: number }
+  >();
+  const cachedWhatsappSecrets = async (orgId: number) => {
+    const hit = secretsCache.get(orgId);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = await whatsappSecrets(db, orgId, config.secretKey);
+    secretsCache.set(orgId, { value, until: Date.now() + 60_000 });
+    return value;
+  };
   // The WhatsApp Business Platform webhook, one address per organization. GET answers Meta's
   // verification handshake; POST must carry X-Hub-Signature-256 over the raw body, is size-limited,
   // and is idempotent (statuses only move forward, messages are stored once by id), so a replay adds
   // nothing.
   app.register(async (hooks) => {
-    hooks.addHook('onRequest', rateLimit({ limit: 600, windowMs: 60_000, name: 'the WhatsApp webhook' }));
+    hooks.addHook(
+      'onRequest',
+      rateLimit({ limit: config.webhookRatePerMinute, windowMs: 60_000, name: 'the WhatsApp webhook' }),
+    );
     hooks.addContentTypeParser(
       'application/json',
       { parseAs: 'buffer', bodyLimit: 256 * 1024 },
@@ -410,7 +426,7 @@ export function publicChannelRoutes(app: App, { db, config }: AppContext) {
       '/webhooks/whatsapp/:orgId',
       { schema: { hide: true, params } },
       async (request, reply) => {
-        const secrets = await whatsappSecrets(db, request.params.orgId, config.secretKey);
+        const secrets = await cachedWhatsappSecrets(request.params.orgId);
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const signature = request.headers['x-hub-signature-256'];
         if (
@@ -441,7 +457,10 @@ export function publicChannelRoutes(app: App, { db, config }: AppContext) {
   // Twilio's SMS webhooks (delivery receipts and incoming messages), form-encoded and signed with
   // X-Twilio-Signature over the public URL and the parameters.
   app.register(async (hooks) => {
-    hooks.addHook('onRequest', rateLimit({ limit: 600, windowMs: 60_000, name: 'the SMS webhooks' }));
+    hooks.addHook(
+      'onRequest',
+      rateLimit({ limit: config.webhookRatePerMinute, windowMs: 60_000, name: 'the SMS webhooks' }),
+    );
     hooks.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: 64 * 1024 },

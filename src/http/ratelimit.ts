@@ -3,13 +3,14 @@ import { Problem } from '../shared/problem.ts';
 
 /**
  * A fixed-window limit per client address for public routes (webhooks, unsubscribe links): more than
- * `limit` calls in `windowMs` answer 429 with Retry-After. Kept in the process's memory, so each
- * server process counts on its own.
+ * `limit` calls in `windowMs` answer 429 with Retry-After (a limit of 0 is none). Kept in the process's
+ * memory, so each server process counts on its own.
  */
 export function rateLimit(options: { limit: number; windowMs: number; name: string }) {
   const windows = new Map<string, { start: number; count: number }>();
   let sweep = Date.now();
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (options.limit <= 0) return;
     const now = Date.now();
     if (now - sweep > options.windowMs) {
       for (const [key, w] of windows) if (now - w.start >= options.windowMs) windows.delete(key);
