@@ -9,16 +9,20 @@ import { DebtorPage } from './pages/DebtorPage.tsx';
 import { ImportDetailPage } from './pages/ImportDetailPage.tsx';
 import { ImportsPage } from './pages/ImportsPage.tsx';
 import { LettersPage } from './pages/LettersPage.tsx';
+import { LgpdPage } from './pages/LgpdPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NewImportPage } from './pages/NewImportPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { PlanPage } from './pages/PlanPage.tsx';
+import { ResetPasswordPage } from './pages/ResetPasswordPage.tsx';
 import { SandboxPage } from './pages/SandboxPage.tsx';
 import { SecurityPage } from './pages/SecurityPage.tsx';
 import { WorklistPage } from './pages/WorklistPage.tsx';
 
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
+  // The link in the password reset e-mail: public, no session needed.
+  { path: '/redefinir-senha', element: <ResetPasswordPage />, errorElement: <RouteError /> },
   {
     element: <RequireSession />,
     errorElement: <RouteError />,
@@ -38,6 +42,7 @@ export const routes: RouteObject[] = [
           { path: 'letters', element: <LettersPage /> },
           { path: 'sandbox', element: <SandboxPage /> },
           { path: 'security', element: <SecurityPage /> },
+          { path: 'lgpd', element: <LgpdPage /> },
           { path: 'settings/channels', element: <ChannelsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],

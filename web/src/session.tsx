@@ -50,3 +50,8 @@ export function canReassignTasks(session: Session): boolean {
 export function canPrintLetters(session: Session): boolean {
   return session.role === 'admin' || session.role === 'manager';
 }
+
+/** Answer LGPD requests: export a subject's data and anonymize it (permission lgpd:manage). */
+export function canManageLgpd(session: Session): boolean {
+  return session.role === 'admin';
+}

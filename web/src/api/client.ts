@@ -163,3 +163,60 @@ export function uploadFile<T>(
     xhr.send(form);
   });
 }
+
+/** A file the server sent: its bytes and the name from `content-disposition` (or the fallback). */
+export interface DownloadedFile {
+  blob: Blob;
+  filename: string;
+}
+
+function filenameFrom(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback;
+  const star = /filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i.exec(disposition);
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // Fall back to the plain filename.
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition);
+  return plain?.[1]?.trim() || fallback;
+}
+
+/**
+ * GETs a file (JSON, PDF...) with the session cookie, so errors come back as ApiError (shown in the page)
+ * instead of the browser navigating to an error body. Save it with `saveFile`.
+ */
+export async function apiDownload(path: string, fallbackName: string): Promise<DownloadedFile> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: 'GET',
+      credentials: 'same-origin',
+      headers: { accept: '*/*' },
+    });
+  } catch {
+    throw new NetworkError();
+  }
+  if (!response.ok) {
+    const text = await response.text();
+    throw new ApiError(response.status, toProblem(response.status, response.statusText, text));
+  }
+  const blob = await response.blob();
+  return { blob, filename: filenameFrom(response.headers.get('content-disposition'), fallbackName) };
+}
+
+/** Hands a downloaded file to the browser's "save" (a temporary link with `download`). */
+export function saveFile(file: DownloadedFile): void {
+  const url = URL.createObjectURL(file.blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.filename;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Give the browser time to start the download before the URL goes away.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

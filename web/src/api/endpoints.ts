@@ -1,4 +1,4 @@
-import { api, buildUrl, uploadFile } from './client.ts';
+import { api, apiDownload, buildUrl, uploadFile } from './client.ts';
 import type {
   Aging,
   Cadence,
@@ -15,8 +15,10 @@ import type {
   Import,
   ImportErrorsPage,
   ImportPreview,
+  InboundReply,
   InboxMessage,
   LettersDay,
+  LgpdAnonymizeResult,
   MessageFilters,
   NewHold,
   OutboundMessage,
@@ -80,6 +82,7 @@ export const keys = {
   skips: (filters: SkipFilters) => ['skips', filters] as const,
   inbox: (channel: string | null) => ['sandbox', channel] as const,
   holds: (debtorId: number) => ['holds', debtorId] as const,
+  replies: (debtorId: number) => ['replies', debtorId] as const,
   channelProviders: ['channel-providers'] as const,
   /** Prefix of every worklist query, to refresh them all after a claim or an outcome. */
   worklistAll: ['worklist'] as const,
@@ -98,6 +101,14 @@ export const endpoints = {
   login: (email: string, password: string, code?: string) =>
     api.post<Session>(`${V1}/session`, code === undefined ? { email, password } : { email, password, code }),
   logout: () => api.delete<undefined>(`${V1}/session`),
+  /**
+   * "Esqueci minha senha" (public, like login): always 202 whether or not the e-mail has an account;
+   * 429 when asked too often.
+   */
+  requestPasswordReset: (email: string) => api.post<{ status: 'sent' }>(`${V1}/password-reset`, { email }),
+  /** Sets the new password from the e-mailed link (public). 400 when the link is invalid/used/expired. */
+  confirmPasswordReset: (token: string, password: string) =>
+    api.post<undefined>(`${V1}/password-reset/confirm`, { token, password }),
   /** Starts second-factor enrollment; the factor is active only after confirmTotp. 409 if already on. */
   startTotp: () => api.post<TotpEnrollment>(`${V1}/session/totp`),
   confirmTotp: (code: string) => api.post<Session>(`${V1}/session/totp/confirm`, { code }),
@@ -208,6 +219,9 @@ export const endpoints = {
       signal,
     ),
 
+  /** What the debtor sent us (WhatsApp/SMS replies), newest first. */
+  listReplies: (debtorId: number) => api.get<{ items: InboundReply[] }>(`${V1}/debtors/${debtorId}/replies`),
+
   listHolds: (debtorId: number) => api.get<{ items: Hold[] }>(`${V1}/debtors/${debtorId}/holds`),
   placeHold: (debtorId: number, hold: NewHold) => api.post<Hold>(`${V1}/debtors/${debtorId}/holds`, hold),
   releaseHold: (holdId: number) => api.post<Hold>(`${V1}/holds/${holdId}/release`),
@@ -233,6 +247,15 @@ export const endpoints = {
   listChannelProviders: () => api.get<{ items: ChannelProvider[] }>(`${V1}/channel-providers`),
   setChannelProvider: (channel: string, input: ChannelProviderInput) =>
     api.put<ChannelProvider>(`${V1}/channel-providers/${encodeURIComponent(channel)}`, input),
+
+  /** LGPD art. 18 (admins only, permission lgpd:manage). `document`: CPF/CNPJ, digits or formatted. */
+  exportSubjectJson: (document: string) =>
+    apiDownload(`${V1}/lgpd/subjects/${encodeURIComponent(document)}/export`, `lgpd-${document}.json`),
+  exportSubjectPdf: (document: string) =>
+    apiDownload(`${V1}/lgpd/subjects/${encodeURIComponent(document)}/export.pdf`, `lgpd-${document}.pdf`),
+  /** Erases contacts and name; financial records within the legal retention are kept (irreversible). */
+  anonymizeSubject: (document: string) =>
+    api.post<LgpdAnonymizeResult>(`${V1}/lgpd/subjects/${encodeURIComponent(document)}/anonymize`),
 };
 
 /** Downloads served with the session cookie (same origin): plain links, no fetch needed. */

@@ -660,3 +660,44 @@ export interface ChannelProviderInput {
   password?: string | null;
   enabled?: boolean;
 }
+
+// ---------------------------------------------------------------------------------------------
+// What debtors send us
+
+/** A message the debtor sent us (WhatsApp reply, SMS answer), matched to the debtor by number. */
+export interface InboundReply {
+  id: number;
+  channel: string;
+  /** Digits only, with the country code (5511987654321). */
+  fromAddress: string;
+  /** The provider's message type: 'text', 'button', 'image'... */
+  kind: string;
+  body: string | null;
+  /** When the debtor sent it. */
+  sentAt: string;
+  receivedAt: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// LGPD (data subject requests)
+
+/**
+ * 'kept': a debt is still open (the data is needed to collect it); 'contacts_erased': the debt closed,
+ * contacts are gone and the financial records stay for the 5-year retention; 'anonymized': past it.
+ */
+export type LgpdDebtorStatus = 'anonymized' | 'contacts_erased' | 'kept';
+
+/** What an erasure request did to one debtor record (one per client company holding the subject). */
+export interface LgpdDebtorOutcome {
+  debtorId: number;
+  /** The client company (controller): trade name, else legal name. */
+  creditor: string;
+  status: LgpdDebtorStatus;
+  /** pt-BR, from the server: why it was kept, or what was erased. */
+  reason: string;
+}
+
+export interface LgpdAnonymizeResult {
+  document: string;
+  debtors: LgpdDebtorOutcome[];
+}

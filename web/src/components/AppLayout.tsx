@@ -5,7 +5,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
 import type { Session } from '../api/types.ts';
 import { ROLE_LABELS } from '../lib/labels.ts';
-import { canManageProviders, canPrintLetters, canWorkTasks, useSession } from '../session.tsx';
+import { canManageLgpd, canManageProviders, canPrintLetters, canWorkTasks, useSession } from '../session.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 
 const NAV_ITEMS: {
@@ -41,6 +41,12 @@ const NAV_ITEMS: {
     label: 'Canais',
     match: (path: string) => path.startsWith('/settings/channels'),
     visible: canManageProviders,
+  },
+  {
+    to: '/lgpd',
+    label: 'LGPD',
+    match: (path: string) => path.startsWith('/lgpd'),
+    visible: canManageLgpd,
   },
 ];
 

@@ -3,6 +3,7 @@ import type {
   CadenceVersionStatus,
   HoldKind,
   ImportStatus,
+  LgpdDebtorStatus,
   MessageStatus,
   PlanSkip,
   ReceivableStatus,
@@ -451,4 +452,45 @@ export function taskOutcomeLabel(outcome: string | null | undefined): string {
 
 export function taskOutcomeColor(outcome: string | null | undefined): string {
   return TASK_OUTCOME_COLORS[outcome as TaskOutcome] ?? 'gray';
+}
+
+/** What the debtor sent when it is not plain text (the provider's message type). */
+export const REPLY_KIND_LABELS: Record<string, string> = {
+  button: 'Resposta por botão',
+  interactive: 'Resposta por botão',
+  image: 'Imagem',
+  audio: 'Áudio',
+  voice: 'Áudio',
+  video: 'Vídeo',
+  document: 'Documento',
+  sticker: 'Figurinha',
+  location: 'Localização',
+  contacts: 'Contato',
+  reaction: 'Reação',
+};
+
+/** A label for a reply's kind, or null for plain text (nothing worth saying). */
+export function replyKindLabel(kind: string): string | null {
+  if (kind === 'text' || kind === '') return null;
+  return REPLY_KIND_LABELS[kind] ?? kind;
+}
+
+export const LGPD_STATUS_LABELS: Record<LgpdDebtorStatus, string> = {
+  anonymized: 'Anonimizado',
+  contacts_erased: 'Contatos apagados',
+  kept: 'Mantido',
+};
+
+export const LGPD_STATUS_COLORS: Record<LgpdDebtorStatus, string> = {
+  anonymized: 'green',
+  contacts_erased: 'blue',
+  kept: 'yellow',
+};
+
+export function lgpdStatusLabel(status: string): string {
+  return LGPD_STATUS_LABELS[status as LgpdDebtorStatus] ?? status;
+}
+
+export function lgpdStatusColor(status: string): string {
+  return LGPD_STATUS_COLORS[status as LgpdDebtorStatus] ?? 'gray';
 }

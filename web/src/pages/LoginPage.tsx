@@ -1,9 +1,22 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Center,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { ApiError } from '../api/client.ts';
 import { endpoints, keys } from '../api/endpoints.ts';
+import { ForgotPasswordForm } from '../components/ForgotPasswordForm.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { TOTP_CODE_LENGTH, TotpCodeInput } from '../components/TotpCodeInput.tsx';
 
@@ -13,6 +26,11 @@ function redirectTarget(state: unknown): string {
     if (typeof from === 'string' && from.startsWith('/') && !from.startsWith('/login')) return from;
   }
   return '/';
+}
+
+/** The state other pages navigate here with: `{passwordReset: true}` after a new password was set. */
+function stateFlag(state: unknown, flag: 'passwordReset' | 'forgot'): boolean {
+  return typeof state === 'object' && state !== null && (state as Record<string, unknown>)[flag] === true;
 }
 
 interface Credentials {
@@ -34,6 +52,9 @@ export function LoginPage() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const location = useLocation();
+  // "Esqueci minha senha": the e-mail form instead of the login (also when a reset link was refused).
+  const [forgot, setForgot] = useState(() => stateFlag(location.state, 'forgot'));
+  const passwordWasReset = stateFlag(location.state, 'passwordReset');
 
   const login = useMutation({
     mutationFn: (credentials: Credentials) =>
@@ -77,75 +98,95 @@ export function LoginPage() {
     <Center mih="100vh" bg="gray.0" p="md">
       <title>Entrar · Régua</title>
       <Paper withBorder shadow="sm" p="xl" w={380} radius="md">
-        <form
-          onSubmit={onSubmit}
-          noValidate
-          data-testid="login-form"
-          data-step={codeStep ? 'code' : 'password'}
-        >
-          <Stack>
-            <div>
-              <Title order={2} c="blue.7">
-                Régua
-              </Title>
-              <Text size="sm" c="dimmed">
-                Plataforma de cobrança
-              </Text>
-            </div>
-            {invalidCredentials && (
-              <Alert color="red" variant="light" data-testid="login-error">
-                E-mail ou senha inválidos
-              </Alert>
-            )}
-            {needsCode && codeWasSent && (
-              <Alert color="red" variant="light" data-testid="login-error">
-                Código incorreto ou já utilizado.
-              </Alert>
-            )}
-            {codeStep && !(needsCode && codeWasSent) && (
-              <Alert color="blue" variant="light" data-testid="totp-prompt">
-                Digite o código de 6 dígitos do seu aplicativo autenticador.
-              </Alert>
-            )}
-            {login.isError && !invalidCredentials && !needsCode && <ProblemAlert error={login.error} />}
-            {codeStep ? (
-              <>
-                <Text size="sm">
-                  Entrando como <strong>{email.trim()}</strong>
+        {forgot ? (
+          <ForgotPasswordForm initialEmail={email.trim()} onBack={() => setForgot(false)} />
+        ) : (
+          <form
+            onSubmit={onSubmit}
+            noValidate
+            data-testid="login-form"
+            data-step={codeStep ? 'code' : 'password'}
+          >
+            <Stack>
+              <div>
+                <Title order={2} c="blue.7">
+                  Régua
+                </Title>
+                <Text size="sm" c="dimmed">
+                  Plataforma de cobrança
                 </Text>
-                <TotpCodeInput value={code} onChange={setCode} autoFocus data-testid="login-code" />
-                <Button type="submit" loading={login.isPending} disabled={code.length !== TOTP_CODE_LENGTH}>
-                  Entrar
-                </Button>
-                <Button variant="subtle" onClick={backToPassword} disabled={login.isPending}>
-                  Voltar
-                </Button>
-              </>
-            ) : (
-              <>
-                <TextInput
-                  label="E-mail"
-                  type="email"
-                  autoComplete="username"
-                  required
-                  autoFocus
-                  value={email}
-                  onChange={(event) => setEmail(event.currentTarget.value)}
-                />
-                <PasswordInput
-                  label="Senha"
-                  autoComplete="current-password"
-                  required
-                  value={password}
-                  onChange={(event) => setPassword(event.currentTarget.value)}
-                />
-                <Button type="submit" loading={login.isPending} disabled={!email || !password}>
-                  Entrar
-                </Button>
-              </>
-            )}
-          </Stack>
-        </form>
+              </div>
+              {passwordWasReset && !login.isError && (
+                <Alert color="green" variant="light" data-testid="password-reset-done">
+                  Senha redefinida. Entre com a nova senha.
+                </Alert>
+              )}
+              {invalidCredentials && (
+                <Alert color="red" variant="light" data-testid="login-error">
+                  E-mail ou senha inválidos
+                </Alert>
+              )}
+              {needsCode && codeWasSent && (
+                <Alert color="red" variant="light" data-testid="login-error">
+                  Código incorreto ou já utilizado.
+                </Alert>
+              )}
+              {codeStep && !(needsCode && codeWasSent) && (
+                <Alert color="blue" variant="light" data-testid="totp-prompt">
+                  Digite o código de 6 dígitos do seu aplicativo autenticador.
+                </Alert>
+              )}
+              {login.isError && !invalidCredentials && !needsCode && <ProblemAlert error={login.error} />}
+              {codeStep ? (
+                <>
+                  <Text size="sm">
+                    Entrando como <strong>{email.trim()}</strong>
+                  </Text>
+                  <TotpCodeInput value={code} onChange={setCode} autoFocus data-testid="login-code" />
+                  <Button type="submit" loading={login.isPending} disabled={code.length !== TOTP_CODE_LENGTH}>
+                    Entrar
+                  </Button>
+                  <Button variant="subtle" onClick={backToPassword} disabled={login.isPending}>
+                    Voltar
+                  </Button>
+                </>
+              ) : (
+                <>
+                  <TextInput
+                    label="E-mail"
+                    type="email"
+                    autoComplete="username"
+                    required
+                    autoFocus
+                    value={email}
+                    onChange={(event) => setEmail(event.currentTarget.value)}
+                  />
+                  <PasswordInput
+                    label="Senha"
+                    autoComplete="current-password"
+                    required
+                    value={password}
+                    onChange={(event) => setPassword(event.currentTarget.value)}
+                  />
+                  <Button type="submit" loading={login.isPending} disabled={!email || !password}>
+                    Entrar
+                  </Button>
+                  <Group justify="center">
+                    <Anchor
+                      component="button"
+                      type="button"
+                      size="sm"
+                      onClick={() => setForgot(true)}
+                      data-testid="forgot-password"
+                    >
+                      Esqueci minha senha
+                    </Anchor>
+                  </Group>
+                </>
+              )}
+            </Stack>
+          </form>
+        )}
       </Paper>
     </Center>
   );
