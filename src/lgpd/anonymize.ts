@@ -175,7 +175,9 @@ export async function anonymizeSubject(
 
 /**
  * The retention job: anonymizes every debtor whose debts all closed more than 5 years ago, in every
- * organization. Run daily by the background worker and by `regua lgpd retention`.
+ * organization, and deletes login attempts after 30 days, used or expired reset links after a day and
+ * idle WhatsApp conversations after 30 days. Run daily by the background worker and by
+ * `regua lgpd retention`.
  */
 export async function applyRetention(
   db: Database,
@@ -226,6 +228,16 @@ export async function applyRetention(
         after: { anonymized: due.length, debtorIds: due.map((d) => d.id) },
       });
     });
+  }
+  if (!options.dryRun) {
+    // Data kept only for operation, with short lives of its own (see LGPD.md).
+    await db.query(`delete from login_attempts where at < $1::timestamptz - interval '30 days'`, [now]);
+    await db.query(`delete from password_resets where expires_at < $1::timestamptz - interval '1 day'`, [
+      now,
+    ]);
+    await db.query(`delete from conversations where updated_at < $1::timestamptz - interval '30 days'`, [
+      now,
+    ]);
   }
   return { anonymized, dryRun: options.dryRun ?? false };
 }

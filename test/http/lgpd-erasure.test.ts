@@ -158,6 +158,10 @@ describe('LGPD erasure and retention', () => {
     expect(await applyRetention(app.db)).toEqual({ anonymized: 1, dryRun: false });
     expect(await debtor('12345678909')).toBeUndefined();
     expect(await applyRetention(app.db)).toEqual({ anonymized: 0, dryRun: false });
+    const attempts = await app.db.query<{ email: string }>(
+      `select email from login_attempts where email like '%@x.test'`,
+    );
+    expect(attempts.map((a) => a.email)).toEqual(['new@x.test']);
     expect((await debtor('11144477735'))?.name).toBe('Ana Lima');
     const collector = await loginAs(app.url, app.seeded.users.collector);
     expect(
