@@ -150,6 +150,10 @@ describe('LGPD erasure and retention', () => {
   });
 
   it('the retention job anonymizes what is past 5 years, and only that', async () => {
+    await app.db.query(
+      `insert into login_attempts (email, ip, succeeded, at)
+       values ('old@x.test', '10.0.0.1', false, now() - interval '31 days'), ('new@x.test', '10.0.0.1', false, now())`,
+    );
     expect(await applyRetention(app.db, new Date(), { dryRun: true })).toEqual({
       anonymized: 1,
       dryRun: true,
