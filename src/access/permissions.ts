@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'providers:manage',
   'tasks:work',
   'letters:print',
+  'payments:import',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -38,6 +39,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'plan:run',
     'tasks:work',
     'letters:print',
+    'payments:import',
   ],
   collector: ['session', 'portfolio:read', 'imports:read', 'consent:write', 'holds:write', 'tasks:work'],
   client_viewer: ['session', 'portfolio:read', 'imports:read'],

@@ -28,6 +28,7 @@ import {
 } from '../imports/run.ts';
 import { runAsJob } from '../jobs/queue.ts';
 import { applyRetention } from '../lgpd/anonymize.ts';
+import { importPaymentFile } from '../payments/intake.ts';
 import { findCreditor } from '../portfolio/creditors.ts';
 import { banner, startRegua } from '../server.ts';
 import { isCalendarDate } from '../shared/dates.ts';
@@ -47,6 +48,8 @@ Usage:
   regua simulate --creditor ID [--days 90] [--cadence VERSION] [--json]
                                            run a régua forward on a scratch copy of the portfolio
   regua worker                             run background work (jobs, dispatcher, scheduler) without HTTP
+  regua payments import --org SLUG FILE [--json]
+                                           take in a CNAB 240/400 retorno or an OFX statement
   regua lgpd retention [--dry-run]         anonymize debtors whose debts closed more than 5 years ago
   regua migrate                            bring the database schema up to date
   regua audit verify [--org SLUG]          check every organization's audit trail for tampering
@@ -429,6 +432,37 @@ async function main(argv: string[]) {
         });
         await background.stop();
       });
+    case 'payments': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { org: { type: 'string' }, json: { type: 'boolean', default: false } },
+      });
+      const file = positionals[1];
+      if (positionals[0] !== 'import' || !file || !values.org)
+        throw new UsageError('usage: regua payments import --org SLUG FILE [--json]');
+      if (!existsSync(file)) throw new UsageError(`there is no file ${file}`);
+      return withDatabase(config, async (db) => {
+        const scope = { ...(await orgScope(db, values.org as string)), actor: 'cli' };
+        const { readFileSync } = await import('node:fs');
+        const result = await importPaymentFile(db, scope, {
+          filename: basename(file),
+          bytes: readFileSync(file),
+        });
+        if (values.json) {
+          console.log(JSON.stringify(result));
+          return;
+        }
+        const brl = (cents: number) =>
+          `R$ ${(cents / 100).toLocaleString('pt-BR', { minimumFractionDigits: 2 })}`;
+        console.log(
+          `${result.format}: ${result.payments} payment(s) taken in (${result.allocated} allocated, ${result.partiallyAllocated} with credit left, ${result.unallocated} to reconcile), ${result.duplicates} already known${result.seenBefore ? ' (this file was imported before)' : ''}; ${brl(result.allocatedCents)} applied, ${brl(result.creditCents)} as credit.`,
+        );
+        for (const e of result.errors) console.log(`  line ${e.line}: ${e.reason}`);
+        if (result.ignored.length)
+          console.log(`  ${result.ignored.length} line(s) are not payments (e.g. entries confirmed).`);
+      });
+    }
     case 'lgpd': {
       const { values, positionals } = parseArgs({
         args: rest,

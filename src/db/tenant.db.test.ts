@@ -32,6 +32,9 @@ const TENANT_TABLES = [
   'collector_tasks',
   'inbound_messages',
   'conversations',
+  'payment_files',
+  'payments',
+  'payment_allocations',
 ];
 
 describe('row-level security', () => {

@@ -42,5 +42,5 @@ describe('seedDemo', () => {
     expect(prefs?.optOuts).toBeGreaterThan(50);
     expect(prefs?.shown).toBe(prefs?.ledger);
     expect(prefs?.shownOptOuts).toBe(prefs?.optOuts);
-  });
+  }, 240_000); // the whole demo: 20,000 receivables and three weeks of cadence history
 });

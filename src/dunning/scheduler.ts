@@ -1,4 +1,5 @@
 import type { Database } from '../db/client.ts';
+import { breakOverduePromises } from '../payments/allocate.ts';
 import { localDateIn } from './calendar.ts';
 import { type PlanResult, planDay } from './planner.ts';
 
@@ -31,6 +32,8 @@ export async function schedulerTick(
       ),
     );
     if (hour < PLAN_HOUR || org.done.includes(date)) continue;
+    // Promises whose date passed unpaid are broken before the day is planned: the cadence resumes.
+    await breakOverduePromises(db, org.id, date);
     const result = await planDay(db, org.id, date, { now });
     if (result.businessDay) options.onPlanned?.(org.id, result);
   }

@@ -13,6 +13,7 @@ import { channelRoutes, publicChannelRoutes } from '../channels/routes.ts';
 import { dunningRoutes } from '../dunning/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { lgpdRoutes } from '../lgpd/routes.ts';
+import { paymentRoutes } from '../payments/routes.ts';
 import { portfolioRoutes } from '../portfolio/routes.ts';
 import { Problem } from '../shared/problem.ts';
 import { authenticator, authorize } from './auth.ts';
@@ -158,6 +159,7 @@ export async function buildServer(
     lgpdRoutes(typed, context);
     dunningRoutes(typed, context);
     channelRoutes(typed, context);
+    paymentRoutes(typed, context);
   });
 
   const hasWeb = existsSync(`${WEB_ROOT}index.html`);

@@ -63,6 +63,8 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/letters/batch.csv': 'letters:print',
   'GET /api/v1/messages/{id}/letter.pdf': 'portfolio:read',
   'GET /api/v1/debtors/{id}/replies': 'portfolio:read',
+  'POST /api/v1/payments/import': 'payments:import',
+  'GET /api/v1/payments': 'portfolio:read',
   'POST /api/v1/debtors/{id}/holds': 'holds:write',
   'POST /api/v1/holds/{id}/release': 'holds:write',
 };

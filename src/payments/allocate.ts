@@ -1,0 +1,247 @@
+import type { Scope } from '../access/scope.ts';
+import { appendAudit } from '../audit/log.ts';
+import type { Database, SqlExecutor } from '../db/client.ts';
+import { withTenant } from '../db/tenant.ts';
+import type { CalendarDate } from '../shared/dates.ts';
+
+/** A payment as it arrives, from any source (bank return file, statement, Pix webhook, by hand). */
+export type IncomingPayment = {
+  source: string;
+  /** Identifies the payment at its source; the same payment always has the same key. */
+  naturalKey: string;
+  amountCents: number;
+  paidOn: CalendarDate;
+  creditedOn?: CalendarDate | null;
+  payerDocument?: string | null;
+  payerName?: string | null;
+  nossoNumero?: string | null;
+  seuNumero?: string | null;
+  txid?: string | null;
+  memo?: string | null;
+  raw: Record<string, unknown>;
+};
+
+export type PaymentOutcome = {
+  naturalKey: string;
+  paymentId: number | null;
+  duplicate: boolean;
+  status: 'allocated' | 'partially_allocated' | 'unallocated' | 'duplicate';
+  allocatedCents: number;
+  creditCents: number;
+  matchedBy: string | null;
+  receivableIds: number[];
+};
+
+type Target = { debtorId: number; receivableId: number | null; matchedBy: string };
+
+/** Finds whom a payment is from: by the reference it carries, else by the payer's document. */
+async function findTarget(tx: SqlExecutor, orgId: number, p: IncomingPayment): Promise<Target | null> {
+  const byReference: Array<[string, string | null | undefined, string]> = [
+    ['nosso_numero', p.nossoNumero, 'nosso número'],
+    ['pix_txid', p.txid, 'txid do Pix'],
+    ['external_id', p.seuNumero, 'seu número (id do título)'],
+    ['document_number', p.seuNumero, 'seu número (documento)'],
+  ];
+  for (const [column, value, label] of byReference) {
+    const key = value?.trim().replace(/^0+(?=\d)/, '');
+    if (!key) continue;
+    const [row] = await tx.query<{ id: number; debtorId: number }>(
+      `select id, debtor_id as "debtorId" from receivables
+        where org_id = $1 and ltrim(${column}, '0') = $2 order by due_date limit 2`,
+      [orgId, key],
+    );
+    if (row) return { debtorId: row.debtorId, receivableId: row.id, matchedBy: `${label} ${value}` };
+  }
+  const document = p.payerDocument?.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+  if (document) {
+    const matches = await tx.query<{ id: number }>(
+      `select d.id from debtors d where d.org_id = $1 and d.document = $2
+          and exists (select 1 from receivables r where r.org_id = d.org_id and r.debtor_id = d.id
+                       and r.status in ('open', 'partially_paid') and r.open_cents > 0)`,
+      [orgId, document],
+    );
+    // The same person owing two client companies: nothing says which one was paid.
+    if (matches.length === 1 && matches[0])
+      return { debtorId: matches[0].id, receivableId: null, matchedBy: 'CPF/CNPJ do pagador' };
+  }
+  return null;
+}
+
+/**
+ * Takes payments in, each once (its natural key is unique), and allocates each: to the receivable its
+ * reference names, then to the debtor's other open receivables oldest first. Partial payments reduce
+ * the balance; what is left after every open receivable is the debtor's credit. A payment that matches
+ * no one waits, unallocated, for a person to reconcile it. Balances change with a `receivable_changes`
+ * record, so every change of balance is explained.
+ */
+export async function takePayments(
+  db: Database,
+  scope: Scope,
+  incoming: IncomingPayment[],
+  options: { fileId?: number | null } = {},
+): Promise<PaymentOutcome[]> {
+  return withTenant(db, scope.orgId, async (tx) => {
+    const outcomes: PaymentOutcome[] = [];
+    for (const p of incoming) {
+      const [created] = await tx.query<{ id: number }>(
+        `insert into payments (org_id, source, natural_key, file_id, amount_cents, paid_on, credited_on, payer_document,
+                payer_name, reference, status, raw)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'unallocated', $11)
+         on conflict (org_id, natural_key) do nothing returning id`,
+        [
+          scope.orgId,
+          p.source,
+          p.naturalKey,
+          options.fileId ?? null,
+          p.amountCents,
+          p.paidOn,
+          p.creditedOn ?? null,
+          p.payerDocument ?? null,
+          p.payerName ?? null,
+          p.nossoNumero ?? p.txid ?? p.seuNumero ?? p.memo ?? null,
+          JSON.stringify(p.raw),
+        ],
+      );
+      if (!created) {
+        outcomes.push({
+          naturalKey: p.naturalKey,
+          paymentId: null,
+          duplicate: true,
+          status: 'duplicate',
+          allocatedCents: 0,
+          creditCents: 0,
+          matchedBy: null,
+          receivableIds: [],
+        });
+        continue;
+      }
+      const target = await findTarget(tx, scope.orgId, p);
+      if (!target) {
+        await tx.query(
+          `update payments set matched_by = 'sem correspondência' where org_id = $1 and id = $2`,
+          [scope.orgId, created.id],
+        );
+        outcomes.push({
+          naturalKey: p.naturalKey,
+          paymentId: created.id,
+          duplicate: false,
+          status: 'unallocated',
+          allocatedCents: 0,
+          creditCents: 0,
+          matchedBy: null,
+          receivableIds: [],
+        });
+        continue;
+      }
+      const open = await tx.query<{ id: number; openCents: number; status: string }>(
+        `select id, open_cents as "openCents", status from receivables
+          where org_id = $1 and debtor_id = $2 and status in ('open', 'partially_paid') and open_cents > 0
+          order by (id = $3) desc, due_date, id
+          for update`,
+        [scope.orgId, target.debtorId, target.receivableId ?? 0],
+      );
+      let remaining = p.amountCents;
+      const paid: number[] = [];
+      for (const r of open) {
+        if (remaining <= 0) break;
+        const cents = Math.min(remaining, r.openCents);
+        const after = r.openCents - cents;
+        const status = after === 0 ? 'paid' : 'partially_paid';
+        await tx.query(
+          `update receivables set open_cents = $3, status = $4, updated_at = now() where org_id = $1 and id = $2`,
+          [scope.orgId, r.id, after, status],
+        );
+        await tx.query(
+          `insert into receivable_changes (org_id, receivable_id, changes) values ($1, $2, $3)`,
+          [
+            scope.orgId,
+            r.id,
+            JSON.stringify({
+              open_cents: [r.openCents, after],
+              status: [r.status, status],
+              payment_id: [null, created.id],
+            }),
+          ],
+        );
+        await tx.query(
+          `insert into payment_allocations (org_id, payment_id, receivable_id, cents) values ($1, $2, $3, $4)`,
+          [scope.orgId, created.id, r.id, cents],
+        );
+        remaining -= cents;
+        paid.push(r.id);
+      }
+      const allocatedCents = p.amountCents - remaining;
+      const status =
+        allocatedCents === 0 ? 'unallocated' : remaining > 0 ? 'partially_allocated' : 'allocated';
+      await tx.query(
+        `update payments set debtor_id = $3, status = $4, credit_cents = $5, matched_by = $6 where org_id = $1 and id = $2`,
+        [scope.orgId, created.id, target.debtorId, status, remaining, target.matchedBy],
+      );
+      outcomes.push({
+        naturalKey: p.naturalKey,
+        paymentId: created.id,
+        duplicate: false,
+        status,
+        allocatedCents,
+        creditCents: remaining,
+        matchedBy: target.matchedBy,
+        receivableIds: paid,
+      });
+    }
+    const taken = outcomes.filter((o) => !o.duplicate);
+    if (taken.length > 0) {
+      await appendAudit(tx, {
+        orgId: scope.orgId,
+        actor: scope.actor,
+        action: 'payments.received',
+        entity: 'payments',
+        entityId: options.fileId ?? null,
+        after: {
+          payments: taken.map((o) => ({
+            id: o.paymentId,
+            status: o.status,
+            allocatedCents: o.allocatedCents,
+            creditCents: o.creditCents,
+            receivables: o.receivableIds,
+          })),
+          duplicates: outcomes.length - taken.length,
+        },
+      });
+    }
+    await settlePromises(tx, scope.orgId);
+    return outcomes;
+  });
+}
+
+/**
+ * Promises to pay are kept by the payments that arrive: once the debtor has paid, since the promise
+ * was made, at least the promised amount, the promise is released as kept and the cadence resumes
+ * (with nothing left to collect, or what remains). A promise whose date passed unpaid is released as
+ * broken by `breakOverduePromises`.
+ */
+export async function settlePromises(tx: SqlExecutor, orgId: number): Promise<number> {
+  const kept = await tx.query(
+    `update collection_holds h set released_at = now(), released_by = 'system:promise_kept'
+      where h.org_id = $1 and h.kind = 'promise' and h.released_at is null and h.amount_cents is not null
+        and (select coalesce(sum(p.amount_cents - p.credit_cents), 0) from payments p
+              where p.org_id = h.org_id and p.debtor_id = h.debtor_id and p.paid_on >= h.created_at::date)
+            >= h.amount_cents
+      returning id`,
+    [orgId],
+  );
+  return kept.length;
+}
+
+/** Releases, as broken, the promises whose date passed without the promised amount. */
+export async function breakOverduePromises(
+  db: Pick<Database, 'query'>,
+  orgId: number,
+  today: CalendarDate,
+): Promise<number> {
+  const broken = await db.query(
+    `update collection_holds set released_at = now(), released_by = 'system:promise_broken'
+      where org_id = $1 and kind = 'promise' and released_at is null and until_date < $2::date returning id`,
+    [orgId, today],
+  );
+  return broken.length;
+}

@@ -1,0 +1,124 @@
+import { Readable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
+import { requireScope } from '../http/auth.ts';
+import type { App, AppContext } from '../http/types.ts';
+import { badRequest, Problem } from '../shared/problem.ts';
+import { importPaymentFile, listPayments } from './intake.ts';
+
+const MAX_BYTES = 50 * 1024 * 1024;
+
+/** The request body as bytes, from a stream or a parsed body, refusing files over 50 MiB. */
+async function readBody(body: unknown): Promise<Buffer> {
+  if (Buffer.isBuffer(body)) return body;
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body instanceof Readable) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      size += buffer.length;
+      if (size > MAX_BYTES)
+        throw new Problem(413, 'Payload too large', 'payment files are limited to 50 MiB');
+      chunks.push(buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+  throw badRequest('send the payment file as the request body (application/octet-stream or text/plain)');
+}
+
+const Note = Type.Object({ line: Type.Integer(), reason: Type.String() });
+const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
+export function paymentRoutes(app: App, { db }: AppContext) {
+  app.register(async (scope) => {
+    // A payment file is sent as its raw bytes; the format is read from the content.
+    // text/plain and application/octet-stream arrive as a stream (the imports' parser); OFX types too.
+    scope.addContentTypeParser(['application/x-ofx', 'application/vnd.intu.qfx'], (_request, payload, done) =>
+      done(null, payload),
+    );
+    const typed = scope as App;
+    typed.post(
+      '/api/v1/payments/import',
+      {
+        config: { permission: 'payments:import' },
+        schema: {
+          tags: ['payments'],
+          summary:
+            'Take in a bank return file (CNAB 240/400 retorno) or a statement (OFX) sent as the raw bytes: each payment once, allocated',
+          querystring: Type.Object({ filename: Type.Optional(Type.String({ maxLength: 200 })) }),
+          response: {
+            200: Type.Object({
+              fileId: Id,
+              format: Type.String(),
+              seenBefore: Type.Boolean(),
+              payments: Type.Integer(),
+              duplicates: Type.Integer(),
+              allocated: Type.Integer(),
+              partiallyAllocated: Type.Integer(),
+              unallocated: Type.Integer(),
+              allocatedCents: Type.Integer(),
+              creditCents: Type.Integer(),
+              ignored: Type.Array(Note),
+              errors: Type.Array(Note),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const bytes = await readBody(request.body);
+        return importPaymentFile(db, requireScope(request), {
+          filename: request.query.filename ?? 'pagamentos',
+          bytes,
+        });
+      },
+    );
+  });
+
+  app.get(
+    '/api/v1/payments',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['payments'],
+        summary:
+          'Payments taken in, newest first, with how each was matched and what it paid (status=unallocated: to reconcile)',
+        querystring: Type.Object({
+          status: Type.Optional(Type.String({ maxLength: 30 })),
+          debtorId: Type.Optional(Id),
+          before: Type.Optional(Id),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Id,
+                source: Type.String(),
+                amountCents: Type.Integer(),
+                paidOn: Type.String(),
+                payerName: Type.Union([Type.String(), Type.Null()]),
+                payerDocument: Type.Union([Type.String(), Type.Null()]),
+                reference: Type.Union([Type.String(), Type.Null()]),
+                status: Type.String(),
+                creditCents: Type.Integer(),
+                matchedBy: Type.Union([Type.String(), Type.Null()]),
+                debtorId: Type.Union([Id, Type.Null()]),
+                debtorName: Type.Union([Type.String(), Type.Null()]),
+                allocations: Type.Array(
+                  Type.Object({ receivableId: Id, externalId: Type.String(), cents: Type.Integer() }),
+                ),
+                createdAt: Type.Unsafe<Date>({ type: 'string', format: 'date-time' }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({
+      items: await listPayments(db, requireScope(request), {
+        ...request.query,
+        limit: request.query.limit ?? 50,
+      }),
+    }),
+  );
+}
