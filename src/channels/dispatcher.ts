@@ -8,6 +8,7 @@ import {
 } from '../dunning/calendar.ts';
 import { type CadenceDefinition, findTemplate } from '../dunning/definition.ts';
 import { renderTemplate, type TemplateContext, templateValues } from '../dunning/templates.ts';
+import { creditorPix } from '../payments/pix.ts';
 import type { Channel, ChannelRegistry, ChannelResolver, OutgoingMessage, SendResult } from './channel.ts';
 
 /** Channels that reach the debtor in person and so must respect the contact window at send time. */
@@ -59,6 +60,9 @@ type Claimed = {
   creditorPhone: string | null;
   creditorEmail: string | null;
   timeZone: string;
+  pixKey: string | null;
+  pixName: string;
+  pixCity: string | null;
   receivables: Array<{
     externalId: string;
     documentNumber: string | null;
@@ -146,6 +150,8 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
             nullif(concat_ws(', ', nullif(concat_ws(' ', c.street, c.number), ''), c.district,
                    nullif(concat_ws('/', c.city, c.uf), ''), c.cep), '') as "creditorAddress",
             c.phone as "creditorPhone", c.email as "creditorEmail", o.time_zone as "timeZone",
+            c.pix_key as "pixKey", coalesce(c.pix_merchant_name, c.trade_name, c.legal_name) as "pixName",
+            coalesce(c.pix_city, c.city) as "pixCity",
             coalesce((
               select jsonb_agg(jsonb_build_object('externalId', r.external_id, 'documentNumber', r.document_number,
                        'dueDate', r.due_date, 'openCents', r.open_cents) order by r.due_date, r.id)
@@ -389,9 +395,19 @@ function contextOf(m: Claimed, asOf: string): TemplateContext {
     receivables: m.receivables,
     asOf,
     paymentLink: null,
-    pixCopiaECola: null,
+    pixCopiaECola: pixFor(m),
     linhaDigitavel: null,
   };
+}
+
+/** The Pix copia-e-cola for what the message asks to be paid, when the creditor has a Pix key. */
+function pixFor(m: Claimed): string | null {
+  const amountCents = m.receivables.reduce((sum, r) => sum + r.openCents, 0);
+  return creditorPix(
+    { pixKey: m.pixKey, name: m.pixName, city: m.pixCity },
+    amountCents,
+    `RG${m.orgId}M${m.id}`,
+  );
 }
 
 /** Writes every outcome of a batch in one statement, only for messages this dispatcher still holds. */

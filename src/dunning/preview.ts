@@ -1,6 +1,7 @@
 import type { Scope } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
+import { creditorPix } from '../payments/pix.ts';
 import { type CalendarDate, todayIn } from '../shared/dates.ts';
 import { notFound } from '../shared/problem.ts';
 import type { StepChannel } from './definition.ts';
@@ -61,12 +62,16 @@ export async function debtorContext(
       address: string | null;
       phone: string | null;
       email: string | null;
+      pixKey: string | null;
+      pixName: string;
+      pixCity: string | null;
       receivables: TemplateContext['receivables'];
     }>(
       `select d.name, d.document, d.kind, c.legal_name as "legalName", c.trade_name as "tradeName", c.cnpj,
               nullif(concat_ws(', ', nullif(concat_ws(' ', c.street, c.number), ''), c.district,
                      nullif(concat_ws('/', c.city, c.uf), ''), c.cep), '') as address,
-              c.phone, c.email,
+              c.phone, c.email, c.pix_key as "pixKey", coalesce(c.pix_merchant_name, c.trade_name, c.legal_name) as "pixName",
+              coalesce(c.pix_city, c.city) as "pixCity",
               coalesce((select jsonb_agg(jsonb_build_object('externalId', r.external_id, 'documentNumber',
                          r.document_number, 'dueDate', r.due_date, 'openCents', r.open_cents) order by r.due_date)
                           from receivables r
@@ -91,7 +96,11 @@ export async function debtorContext(
     receivables: row.receivables,
     asOf,
     paymentLink: null,
-    pixCopiaECola: null,
+    pixCopiaECola: creditorPix(
+      { pixKey: row.pixKey, name: row.pixName, city: row.pixCity },
+      row.receivables.reduce((sum, r) => sum + r.openCents, 0),
+      `RG${debtorId}P`,
+    ),
     linhaDigitavel: null,
   };
 }

@@ -461,3 +461,27 @@ export function pixQrPng(payload: string): Promise<Buffer> {
 export function pixQrSvg(payload: string): Promise<string> {
   return QRCode.toString(payload, { ...QR_OPTIONS, type: 'svg' });
 }
+
+/**
+ * The static Pix a message asks the debtor to pay with: the creditor's key, name and city and the
+ * amount the message states; null when the creditor has no Pix key (the template variable is then
+ * unavailable and a message using it is not sent).
+ */
+export function creditorPix(
+  creditor: { pixKey: string | null; name: string; city: string | null },
+  amountCents: number,
+  txid: string,
+): string | null {
+  if (!creditor.pixKey || amountCents <= 0) return null;
+  try {
+    return staticPix({
+      key: creditor.pixKey,
+      name: creditor.name,
+      city: creditor.city ?? 'SAO PAULO',
+      amountCents,
+      txid,
+    });
+  } catch {
+    return null;
+  }
+}

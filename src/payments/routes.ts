@@ -2,8 +2,10 @@ import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { requireScope } from '../http/auth.ts';
 import type { App, AppContext } from '../http/types.ts';
+import { isCalendarDate } from '../shared/dates.ts';
 import { badRequest, Problem } from '../shared/problem.ts';
 import { importPaymentFile, listPayments } from './intake.ts';
+import { type CollectionTerms, debtorCharges, getTerms, setTerms } from './terms.ts';
 
 const MAX_BYTES = 50 * 1024 * 1024;
 
@@ -29,7 +31,92 @@ async function readBody(body: unknown): Promise<Buffer> {
 const Note = Type.Object({ line: Type.Integer(), reason: Type.String() });
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
+const Terms = Type.Object({
+  multaPercent: Type.String({
+    maxLength: 10,
+    description: 'percent of the principal, e.g. 2 (consumers are capped at 2%)',
+  }),
+  jurosMonthlyPercent: Type.Union([Type.String({ maxLength: 10 }), Type.Null()], {
+    description: 'percent per month, pro rata die; null = the taxa legal (Selic minus IPCA)',
+  }),
+  correction: Type.Union([Type.Literal('none'), Type.Literal('ipca')]),
+  multaCapPercentForCompanies: Type.String({ maxLength: 10 }),
+  pixKey: Type.Union([Type.String({ maxLength: 100 }), Type.Null()]),
+  pixMerchantName: Type.Union([Type.String({ maxLength: 100 }), Type.Null()]),
+  pixCity: Type.Union([Type.String({ maxLength: 60 }), Type.Null()]),
+});
+
 export function paymentRoutes(app: App, { db }: AppContext) {
+  app.get(
+    '/api/v1/creditors/:id/terms',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['payments'],
+        summary: 'The creditor’s collection terms: multa, juros, correction, Pix key',
+        params: Type.Object({ id: Id }),
+        response: { 200: Terms },
+      },
+    },
+    async (request) => getTerms(db, requireScope(request), request.params.id),
+  );
+
+  app.put(
+    '/api/v1/creditors/:id/terms',
+    {
+      config: { permission: 'portfolio:write' },
+      schema: {
+        tags: ['payments'],
+        summary: 'Set the creditor’s collection terms (audited)',
+        params: Type.Object({ id: Id }),
+        body: Terms,
+        response: { 200: Terms },
+      },
+    },
+    async (request) =>
+      setTerms(db, requireScope(request), request.params.id, request.body as CollectionTerms),
+  );
+
+  app.get(
+    '/api/v1/debtors/:id/charges',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['payments'],
+        summary:
+          'What the debtor owes as of a date, each receivable’s principal, correction, multa and juros explained, and the Pix to pay it',
+        params: Type.Object({ id: Id }),
+        querystring: Type.Object({ asOf: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) }),
+        response: {
+          200: Type.Object({
+            asOf: Type.String(),
+            totalCents: Type.Integer(),
+            receivables: Type.Array(
+              Type.Object({
+                receivableId: Id,
+                externalId: Type.String(),
+                dueDate: Type.String(),
+                openCents: Type.Integer(),
+                totalCents: Type.Integer(),
+                components: Type.Array(
+                  Type.Object({ kind: Type.String(), cents: Type.Integer(), explanation: Type.String() }),
+                ),
+              }),
+            ),
+            pix: Type.Union([Type.Object({ copiaECola: Type.String(), qrSvg: Type.String() }), Type.Null()]),
+            error: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const asOf = request.query.asOf;
+      if (asOf !== undefined && !isCalendarDate(asOf))
+        throw badRequest(`${asOf} is not a valid date (YYYY-MM-DD)`);
+      return debtorCharges(db, requireScope(request), request.params.id, asOf);
+    },
+  );
+
   app.register(async (scope) => {
     // A payment file is sent as its raw bytes; the format is read from the content.
     // text/plain and application/octet-stream arrive as a stream (the imports' parser); OFX types too.

@@ -43,6 +43,15 @@ export const creditors = pgTable(
     phone: text('phone'),
     monthlyFeeCents: bigint('monthly_fee_cents', { mode: 'number' }).notNull().default(0),
     successFeeBasisPoints: integer('success_fee_basis_points').notNull().default(0),
+    /** Collection terms: multa (%), juros de mora (% a.m.; null = the taxa legal), correction, caps. */
+    multaPercent: text('multa_percent').notNull().default('2'),
+    jurosMonthlyPercent: text('juros_monthly_percent').default('1'),
+    correction: text('correction').$type<'none' | 'ipca'>().notNull().default('none'),
+    multaCapPercentForCompanies: text('multa_cap_percent_companies').notNull().default('2'),
+    /** The creditor's Pix key, for the copia-e-cola and QR shown to debtors. */
+    pixKey: text('pix_key'),
+    pixMerchantName: text('pix_merchant_name'),
+    pixCity: text('pix_city'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -65,6 +65,9 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/debtors/{id}/replies': 'portfolio:read',
   'POST /api/v1/payments/import': 'payments:import',
   'GET /api/v1/payments': 'portfolio:read',
+  'GET /api/v1/creditors/{id}/terms': 'portfolio:read',
+  'PUT /api/v1/creditors/{id}/terms': 'portfolio:write',
+  'GET /api/v1/debtors/{id}/charges': 'portfolio:read',
   'POST /api/v1/debtors/{id}/holds': 'holds:write',
   'POST /api/v1/holds/{id}/release': 'holds:write',
 };
