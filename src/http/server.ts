@@ -13,7 +13,7 @@ import { channelRoutes, publicChannelRoutes } from '../channels/routes.ts';
 import { dunningRoutes } from '../dunning/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { lgpdRoutes } from '../lgpd/routes.ts';
-import { paymentRoutes } from '../payments/routes.ts';
+import { paymentRoutes, publicPaymentRoutes } from '../payments/routes.ts';
 import { portfolioRoutes } from '../portfolio/routes.ts';
 import { Problem } from '../shared/problem.ts';
 import { authenticator, authorize } from './auth.ts';
@@ -148,6 +148,7 @@ export async function buildServer(
 
   publicAccessRoutes(app, context);
   publicChannelRoutes(app, context);
+  publicPaymentRoutes(app, context);
   await app.register(async (api) => {
     const typed: App = api.withTypeProvider<TypeBoxTypeProvider>();
     typed.addHook('onRequest', authenticator(context.db, context.localToken ?? null));

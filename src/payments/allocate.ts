@@ -36,6 +36,25 @@ type Target = { debtorId: number; receivableId: number | null; matchedBy: string
 
 /** Finds whom a payment is from: by the reference it carries, else by the payer's document. */
 async function findTarget(tx: SqlExecutor, orgId: number, p: IncomingPayment): Promise<Target | null> {
+  // The txids of the Pix Régua generates name who is paying: RG{debtor}D{date} on the debtor's page,
+  // RG{organization}M{message} in a message.
+  const ours = /^RG(\d+)(?:D\d{8}|P)$/.exec(p.txid ?? '') ?? null;
+  if (ours?.[1]) {
+    const [row] = await tx.query<{ id: number }>('select id from debtors where org_id = $1 and id = $2', [
+      orgId,
+      Number(ours[1]),
+    ]);
+    if (row) return { debtorId: row.id, receivableId: null, matchedBy: `txid do Pix ${p.txid}` };
+  }
+  const fromMessage = /^RG(\d+)M(\d+)$/.exec(p.txid ?? '') ?? null;
+  if (fromMessage?.[2] && Number(fromMessage[1]) === orgId) {
+    const [row] = await tx.query<{ debtorId: number }>(
+      'select debtor_id as "debtorId" from outbound_messages where org_id = $1 and id = $2',
+      [orgId, Number(fromMessage[2])],
+    );
+    if (row)
+      return { debtorId: row.debtorId, receivableId: null, matchedBy: `txid do Pix ${p.txid} (mensagem)` };
+  }
   const byReference: Array<[string, string | null | undefined, string]> = [
     ['nosso_numero', p.nossoNumero, 'nosso número'],
     ['pix_txid', p.txid, 'txid do Pix'],

@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { requireScope } from '../http/auth.ts';
+import { rateLimit } from '../http/ratelimit.ts';
 import type { App, AppContext } from '../http/types.ts';
 import { isCalendarDate } from '../shared/dates.ts';
 import { badRequest, Problem } from '../shared/problem.ts';
 import { importPaymentFile, listPayments } from './intake.ts';
+import { pixWebhookToken, receivePixWebhook, validPixWebhookToken } from './pixWebhook.ts';
 import { type CollectionTerms, debtorCharges, getTerms, setTerms } from './terms.ts';
 
 const MAX_BYTES = 50 * 1024 * 1024;
@@ -46,7 +48,26 @@ const Terms = Type.Object({
   pixCity: Type.Union([Type.String({ maxLength: 60 }), Type.Null()]),
 });
 
-export function paymentRoutes(app: App, { db }: AppContext) {
+export function paymentRoutes(app: App, { db, config }: AppContext) {
+  app.get(
+    '/api/v1/pix/webhook',
+    {
+      config: { permission: 'providers:manage' },
+      schema: {
+        tags: ['payments'],
+        summary: 'The Pix webhook address to register at the PSP (it appends /pix); keep it secret',
+        response: { 200: Type.Object({ url: Type.String() }) },
+      },
+    },
+    async (request) => {
+      const scope = requireScope(request);
+      if (!config.secretKey) throw badRequest('set REGUA_SECRET_KEY to receive Pix notifications');
+      return {
+        url: `${config.publicUrl}/webhooks/pix/${scope.orgId}/${pixWebhookToken(config.secretKey, scope.orgId)}`,
+      };
+    },
+  );
+
   app.get(
     '/api/v1/creditors/:id/terms',
     {
@@ -208,4 +229,44 @@ export function paymentRoutes(app: App, { db }: AppContext) {
       }),
     }),
   );
+}
+
+/**
+ * The Pix webhook of the API Pix contract: the PSP POSTs `{"pix": [...]}` to `{url}/pix`, here
+ * `/webhooks/pix/{organizationId}/{token}/pix`. Idempotent by endToEndId; size-limited; the token is
+ * secret and the proxy enforces the PSP's mutual TLS.
+ */
+export function publicPaymentRoutes(app: App, { db, config }: AppContext) {
+  app.register(async (hooks) => {
+    hooks.addHook(
+      'onRequest',
+      rateLimit({ limit: config.webhookRatePerMinute, windowMs: 60_000, name: 'the Pix webhook' }),
+    );
+    const params = Type.Object({ orgId: Id, token: Type.String({ maxLength: 64 }) });
+    hooks.post<{ Params: { orgId: number; token: string }; Body: unknown }>(
+      '/webhooks/pix/:orgId/:token/pix',
+      { schema: { hide: true, params }, bodyLimit: 256 * 1024 },
+      async (request, reply) => {
+        if (!validPixWebhookToken(config.secretKey, request.params.orgId, request.params.token))
+          return reply.code(403).type('text/plain').send('unknown webhook');
+        const [org] = await db.query<{ timeZone: string }>(
+          'select time_zone as "timeZone" from organizations where id = $1',
+          [request.params.orgId],
+        );
+        if (!org) return reply.code(403).type('text/plain').send('unknown webhook');
+        try {
+          const result = await receivePixWebhook(db, request.params.orgId, org.timeZone, request.body);
+          return reply.send({
+            received: result.outcomes.filter((o) => !o.duplicate).length,
+            duplicates: result.outcomes.filter((o) => o.duplicate).length,
+            rejected: result.rejected,
+          });
+        } catch (error) {
+          if (error instanceof Error && error.message.startsWith('not a Pix webhook'))
+            return reply.code(400).type('text/plain').send(error.message);
+          throw error;
+        }
+      },
+    );
+  });
 }

@@ -63,7 +63,7 @@ describe('Pagamentos: bank return files', () => {
         '1 pagamento recebido: 1 com crédito',
       );
       expect(await textOf(result.getByTestId('payment-result-amounts'))).toBe(
-        'R$ 150,00 lançados nos títulos · R$ 3,00 ficaram como crédito dos devedores',
+        'R$ 150,00 lançados nos títulos · R$ 3,00 ficaram como crédito do devedor',
       );
       expect(await result.getByTestId('payment-seen-before').count()).toBe(0);
       // The short line 5 is reported with its number and reason; the good lines went through.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePix } from '../../src/payments/pix.ts';
+import { pixWebhookToken } from '../../src/payments/pixWebhook.ts';
 import { loginAs, startTestApp } from '../support/app.ts';
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
@@ -112,5 +113,49 @@ describe('exact, explained charges', () => {
     expect(monday.receivables[0]).toMatchObject({ totalCents: 123_456, openCents: 123_456 });
     const other = await loginAs(app.url, app.seeded.users.otherOrg);
     expect((await other(`/api/v1/debtors/${mariaId}/charges`)).status).toBe(404);
+  });
+  it('the Pix webhook takes each Pix once, by endToEndId, and allocates it by our txid', async () => {
+    const admin = await loginAs(app.url, app.seeded.users.otherOrg);
+    expect((await admin('/api/v1/pix/webhook')).status).toBe(200);
+    const token = pixWebhookToken(app.config.secretKey ?? Buffer.alloc(32), app.seeded.a.scope.orgId);
+    const url = `${app.url}/webhooks/pix/${app.seeded.a.scope.orgId}/${token}/pix`;
+    const body = JSON.stringify({
+      pix: [
+        {
+          endToEndId: 'E12345678202603171200abcdefghijk',
+          txid: `RG${mariaId}D20260317`,
+          valor: '1434.56',
+          horario: '2026-03-17T15:00:00.000Z',
+          infoPagador: 'pagamento',
+        },
+        { endToEndId: 'bad', valor: '1,00', horario: 'ontem' },
+      ],
+    });
+    const post = (target: string) =>
+      fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect((await post(url.replace(token, 'x'.repeat(32)))).status).toBe(403);
+    const first = await post(url);
+    expect(await first.json()).toEqual({
+      received: 1,
+      duplicates: 0,
+      rejected: [{ index: 1, reason: 'endToEndId missing or malformed' }],
+    });
+    expect(await (await post(url)).json()).toMatchObject({ received: 0, duplicates: 1 });
+    const payments = (await (await manager('/api/v1/payments')).json()) as {
+      items: Array<{ source: string; status: string; matchedBy: string; amountCents: number }>;
+    };
+    expect(payments.items).toEqual([
+      expect.objectContaining({
+        source: 'pix',
+        status: 'allocated',
+        amountCents: 143_456,
+        matchedBy: `txid do Pix RG${mariaId}D20260317`,
+      }),
+    ]);
+    const [open] = await app.db.query<{ n: number }>(
+      `select coalesce(sum(open_cents), 0)::int as n from receivables where debtor_id = $1`,
+      [mariaId],
+    );
+    expect(open?.n).toBe(0);
   });
 });

@@ -68,6 +68,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/creditors/{id}/terms': 'portfolio:read',
   'PUT /api/v1/creditors/{id}/terms': 'portfolio:write',
   'GET /api/v1/debtors/{id}/charges': 'portfolio:read',
+  'GET /api/v1/pix/webhook': 'providers:manage',
   'POST /api/v1/debtors/{id}/holds': 'holds:write',
   'POST /api/v1/holds/{id}/release': 'holds:write',
 };
