@@ -38,6 +38,15 @@ describe('the WhatsApp assistant', () => {
     expect(turn.replies.join('\n')).toContain(reply);
   });
 
+  it('sends the Pix copia-e-cola when the creditor has a Pix key', () => {
+    const withPix = debts.map((d) => ({ ...d, pix: '00020126PIX-PAYLOAD' }));
+    const turn = converse({ text: '2', debts: withPix, asOf: '2026-11-22' });
+    expect(turn.handOff).toBeNull();
+    expect(turn.replies).toEqual([
+      'Pix para pagar R$ 99,80 a Nuvem Play (CNPJ 34.567.890/0001-30). Copie o código abaixo e cole no app do seu banco, em "Pix copia e cola":\n\n00020126PIX-PAYLOAD',
+    ]);
+  });
+
   it('says so when nothing is owed', () => {
     const turn = converse({
       text: '1',

@@ -1,5 +1,6 @@
 import type { Database } from '../db/client.ts';
 import { formatBrDate, formatBrlText, formatDocument } from '../dunning/templates.ts';
+import { creditorPix } from '../payments/pix.ts';
 import { daysBetween } from '../shared/dates.ts';
 
 /** What the assistant knows about the person writing: their open debts, by creditor. */
@@ -10,6 +11,8 @@ export type ConversationDebts = Array<{
   cnpj: string;
   firstName: string;
   receivables: Array<{ label: string; dueDate: string; openCents: number }>;
+  /** The Pix copia-e-cola for this debt's open total, when the creditor has a Pix key. */
+  pix?: string | null;
 }>;
 
 export type ConversationState = 'menu' | 'closed';
@@ -70,7 +73,18 @@ export function converse(input: { text: string; debts: ConversationDebts; asOf: 
   const creditors = [...new Set(debts.map((d) => d.creditor))];
   if (['1', 'DEBITOS', 'VER DEBITOS', 'MEUS DEBITOS', 'SALDO'].includes(word))
     return { state: 'menu', replies: [debtsText(debts, input.asOf)], handOff: null };
-  if (['2', 'PIX', 'BOLETO', 'PAGAR', 'PAGAMENTO', 'LINHA DIGITAVEL'].includes(word))
+  if (['2', 'PIX', 'BOLETO', 'PAGAR', 'PAGAMENTO', 'LINHA DIGITAVEL'].includes(word)) {
+    const payable = debts.filter((d) => d.receivables.length > 0 && d.pix);
+    if (payable.length > 0 && payable.length === debts.filter((d) => d.receivables.length > 0).length) {
+      return {
+        state: 'menu',
+        replies: payable.map((d) => {
+          const total = d.receivables.reduce((sum, r) => sum + r.openCents, 0);
+          return `Pix para pagar ${formatBrlText(total)} a ${d.creditor} (CNPJ ${formatDocument(d.cnpj)}). Copie o código abaixo e cole no app do seu banco, em "Pix copia e cola":\n\n${d.pix}`;
+        }),
+        handOff: null,
+      };
+    }
     return {
       state: 'menu',
       replies: [
@@ -81,6 +95,7 @@ export function converse(input: { text: string; debts: ConversationDebts; asOf: 
         note: 'Pediu os dados para pagamento (Pix ou boleto) pelo WhatsApp.',
       },
     };
+  }
   if (['3', 'ACORDO', 'NEGOCIAR', 'PARCELAR', 'PARCELAMENTO'].includes(word))
     return {
       state: 'menu',
@@ -100,9 +115,12 @@ export function converse(input: { text: string; debts: ConversationDebts; asOf: 
 
 /** What the person owes, across the organization's creditors, found by the number they wrote from. */
 export async function debtsByNumber(db: Database, orgId: number, phone: string): Promise<ConversationDebts> {
-  return db.query(
+  const rows = await db.query<
+    ConversationDebts[number] & { pixKey: string | null; pixName: string; pixCity: string | null }
+  >(
     `select d.id as "debtorId", d.creditor_id as "creditorId", coalesce(c.trade_name, c.legal_name) as creditor,
-            c.cnpj, initcap(split_part(d.name, ' ', 1)) as "firstName",
+            c.cnpj, initcap(split_part(d.name, ' ', 1)) as "firstName", c.pix_key as "pixKey",
+            coalesce(c.pix_merchant_name, c.trade_name, c.legal_name) as "pixName", coalesce(c.pix_city, c.city) as "pixCity",
             coalesce((select jsonb_agg(jsonb_build_object('label', coalesce(r.document_number, r.external_id),
                         'dueDate', r.due_date, 'openCents', r.open_cents) order by r.due_date)
                         from receivables r where r.org_id = d.org_id and r.debtor_id = d.id
@@ -113,4 +131,12 @@ export async function debtsByNumber(db: Database, orgId: number, phone: string):
       order by d.id`,
     [orgId, phone],
   );
+  return rows.map(({ pixKey, pixName, pixCity, ...debt }) => ({
+    ...debt,
+    pix: creditorPix(
+      { pixKey, name: pixName, city: pixCity },
+      debt.receivables.reduce((sum, r) => sum + r.openCents, 0),
+      `RG${debt.debtorId}P`,
+    ),
+  }));
 }
