@@ -13,6 +13,7 @@ import { LgpdPage } from './pages/LgpdPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NewImportPage } from './pages/NewImportPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { PaymentsPage } from './pages/PaymentsPage.tsx';
 import { PlanPage } from './pages/PlanPage.tsx';
 import { ResetPasswordPage } from './pages/ResetPasswordPage.tsx';
 import { SandboxPage } from './pages/SandboxPage.tsx';
@@ -40,6 +41,7 @@ export const routes: RouteObject[] = [
           { path: 'plan', element: <PlanPage /> },
           { path: 'worklist', element: <WorklistPage /> },
           { path: 'letters', element: <LettersPage /> },
+          { path: 'payments', element: <PaymentsPage /> },
           { path: 'sandbox', element: <SandboxPage /> },
           { path: 'security', element: <SecurityPage /> },
           { path: 'lgpd', element: <LgpdPage /> },

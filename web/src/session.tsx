@@ -55,3 +55,18 @@ export function canPrintLetters(session: Session): boolean {
 export function canManageLgpd(session: Session): boolean {
   return session.role === 'admin';
 }
+
+/** See the payments taken in (the "Pagamentos" page): the office staff, not clients or auditors. */
+export function canSeePayments(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager' || session.role === 'collector';
+}
+
+/** Import bank return files and statements (permission payments:import). */
+export function canImportPayments(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager';
+}
+
+/** Change a creditor's collection terms: multa, juros, correção and Pix key (managers and admins). */
+export function canWriteTerms(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager';
+}

@@ -125,12 +125,12 @@ export const api = {
 };
 
 /**
- * Multipart upload through XMLHttpRequest, because fetch() cannot report upload progress.
- * `onProgress` receives a fraction between 0 and 1.
+ * Upload through XMLHttpRequest, because fetch() cannot report upload progress: multipart when given a
+ * FormData, else the raw bytes as `application/octet-stream`. `onProgress` receives a fraction (0 to 1).
  */
 export function uploadFile<T>(
   url: string,
-  form: FormData,
+  body: FormData | Blob,
   onProgress: (fraction: number) => void,
   signal?: AbortSignal,
 ): Promise<T> {
@@ -141,6 +141,7 @@ export function uploadFile<T>(
     xhr.setRequestHeader('accept', 'application/json, application/problem+json');
     const csrf = csrfToken();
     if (csrf) xhr.setRequestHeader('x-csrf-token', csrf);
+    if (!(body instanceof FormData)) xhr.setRequestHeader('content-type', 'application/octet-stream');
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
     };
@@ -160,7 +161,7 @@ export function uploadFile<T>(
     xhr.onerror = () => reject(new NetworkError());
     xhr.onabort = () => reject(new DOMException('Envio cancelado', 'AbortError'));
     if (signal) signal.addEventListener('abort', () => xhr.abort(), { once: true });
-    xhr.send(form);
+    xhr.send(body);
   });
 }
 

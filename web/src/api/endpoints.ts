@@ -7,8 +7,10 @@ import type {
   CadenceVersion,
   ChannelProvider,
   ChannelProviderInput,
+  CollectionTerms,
   Creditor,
   Debtor,
+  DebtorCharges,
   DefinitionProblem,
   Experiment,
   Hold,
@@ -23,6 +25,9 @@ import type {
   NewHold,
   OutboundMessage,
   Page,
+  Payment,
+  PaymentFilters,
+  PaymentImportResult,
   PlanRunResult,
   PlanSkip,
   PlanSummary,
@@ -88,6 +93,13 @@ export const keys = {
   worklistAll: ['worklist'] as const,
   worklist: (filters: WorklistFilters) => ['worklist', filters] as const,
   letters: (date: string, creditorId: number | null) => ['letters', date, creditorId] as const,
+  /** Prefix of every payments list, to refresh them all after a file is imported. */
+  paymentsAll: ['payments'] as const,
+  payments: (filters: PaymentFilters) => ['payments', filters] as const,
+  /** Prefix of every updated-charges query of a debtor. */
+  chargesAll: (debtorId: number) => ['charges', debtorId] as const,
+  charges: (debtorId: number, asOf: string) => ['charges', debtorId, asOf] as const,
+  terms: (creditorId: number) => ['creditors', creditorId, 'terms'] as const,
 };
 
 /** Keyset of the open worklist: `${priority}:${id}` of the last call shown. */
@@ -242,6 +254,29 @@ export const endpoints = {
   /** The letters sent on a day: the batch to print and mail (permission letters:print). */
   listLetters: (date: string, creditorId: number | null) =>
     api.get<LettersDay>(`${V1}/letters`, { date, creditorId }),
+
+  /**
+   * Takes in a bank return file (CNAB 240/400) or an OFX statement, sent as its raw bytes; 400 when it
+   * is not a payment file. Each payment is taken once: importing the same file again adds nothing.
+   */
+  importPayments: (file: File, onProgress: (fraction: number) => void, signal?: AbortSignal) =>
+    uploadFile<PaymentImportResult>(
+      buildUrl(`${V1}/payments/import`, { filename: file.name }),
+      file,
+      onProgress,
+      signal,
+    ),
+  /** Newest first; `before` is the id of the last payment shown. */
+  listPayments: (filters: PaymentFilters, before: number | null, signal?: AbortSignal) =>
+    api.get<{ items: Payment[] }>(`${V1}/payments`, { ...filters, before, limit: LIST_PAGE_SIZE }, signal),
+
+  /** What the debtor owes as of `asOf` (multa, juros, correção, explained), with the Pix to pay it. */
+  getDebtorCharges: (debtorId: number, asOf: string) =>
+    api.get<DebtorCharges>(`${V1}/debtors/${debtorId}/charges`, { asOf }),
+  getCollectionTerms: (creditorId: number) => api.get<CollectionTerms>(`${V1}/creditors/${creditorId}/terms`),
+  /** Managers and admins; 400 with the details when a value is out of bounds. */
+  setCollectionTerms: (creditorId: number, terms: CollectionTerms) =>
+    api.put<CollectionTerms>(`${V1}/creditors/${creditorId}/terms`, terms),
 
   /** Admins only (permission providers:manage). */
   listChannelProviders: () => api.get<{ items: ChannelProvider[] }>(`${V1}/channel-providers`),

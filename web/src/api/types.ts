@@ -701,3 +701,112 @@ export interface LgpdAnonymizeResult {
   document: string;
   debtors: LgpdDebtorOutcome[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Money in: payments from bank return files and statements; updated charges; collection terms
+
+export type PaymentFileFormat = 'cnab240' | 'cnab400' | 'ofx';
+
+/** A line of a payment file that was skipped (headers, other movements) or could not be read. */
+export interface PaymentFileNote {
+  line: number;
+  reason: string;
+}
+
+/** What POST /payments/import did with a bank return file (CNAB 240/400) or a statement (OFX). */
+export interface PaymentImportResult {
+  fileId: number;
+  format: PaymentFileFormat | string;
+  /** The same bytes were imported before: every payment in it is then a duplicate. */
+  seenBefore: boolean;
+  /** New payments taken in (duplicates not counted). */
+  payments: number;
+  /** Payments already taken in by an earlier file. */
+  duplicates: number;
+  allocated: number;
+  partiallyAllocated: number;
+  unallocated: number;
+  allocatedCents: number;
+  creditCents: number;
+  ignored: PaymentFileNote[];
+  errors: PaymentFileNote[];
+}
+
+/**
+ * 'allocated': all of it paid titles; 'partially_allocated': the overpayment stays as the debtor's
+ * credit; 'unallocated': nobody matched, waiting for a person to reconcile it.
+ */
+export type PaymentStatus = 'allocated' | 'partially_allocated' | 'unallocated';
+
+export interface PaymentAllocation {
+  receivableId: number;
+  externalId: string;
+  cents: number;
+}
+
+export interface Payment {
+  id: number;
+  source: string;
+  amountCents: number;
+  paidOn: string;
+  payerName: string | null;
+  payerDocument: string | null;
+  reference: string | null;
+  status: PaymentStatus | string;
+  /** What was left over after paying the titles: the debtor's credit. */
+  creditCents: number;
+  /** How the payment was matched to the debtor, in pt-BR ("nosso número 12345678"). */
+  matchedBy: string | null;
+  debtorId: number | null;
+  debtorName: string | null;
+  allocations: PaymentAllocation[];
+  createdAt: string;
+}
+
+export interface PaymentFilters {
+  status?: PaymentStatus | undefined;
+  debtorId?: number | undefined;
+}
+
+export type ChargeKind = 'principal' | 'correcao' | 'multa' | 'juros' | 'desconto';
+
+/** One line of an updated charge, with the server's pt-BR explanation (the one the debtor sees). */
+export interface ChargeComponent {
+  kind: ChargeKind | string;
+  cents: number;
+  explanation: string;
+}
+
+export interface ReceivableCharge {
+  receivableId: number;
+  externalId: string;
+  dueDate: string;
+  openCents: number;
+  totalCents: number;
+  components: ChargeComponent[];
+}
+
+/** GET /debtors/:id/charges: what the debtor owes as of a date, component by component. */
+export interface DebtorCharges {
+  asOf: string;
+  totalCents: number;
+  receivables: ReceivableCharge[];
+  /** The Pix copia-e-cola for the total and its QR code (SVG made by our server), when terms have a key. */
+  pix: { copiaECola: string; qrSvg: string } | null;
+  /** Why the update could not be made (pt-BR), e.g. IPCA months missing or no collection terms. */
+  error: string | null;
+}
+
+export type CorrectionIndex = 'none' | 'ipca';
+
+/** A creditor's collection terms (decimal percentages as strings: '2', '0.033'). */
+export interface CollectionTerms {
+  multaPercent: string;
+  /** null = no agreed rate: the taxa legal (Selic − IPCA) applies. */
+  jurosMonthlyPercent: string | null;
+  correction: CorrectionIndex;
+  multaCapPercentForCompanies: string;
+  pixKey: string | null;
+  pixMerchantName: string | null;
+  pixCity: string | null;
+}

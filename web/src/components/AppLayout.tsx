@@ -5,7 +5,14 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
 import type { Session } from '../api/types.ts';
 import { ROLE_LABELS } from '../lib/labels.ts';
-import { canManageLgpd, canManageProviders, canPrintLetters, canWorkTasks, useSession } from '../session.tsx';
+import {
+  canManageLgpd,
+  canManageProviders,
+  canPrintLetters,
+  canSeePayments,
+  canWorkTasks,
+  useSession,
+} from '../session.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 
 const NAV_ITEMS: {
@@ -32,6 +39,12 @@ const NAV_ITEMS: {
     label: 'Cartas',
     match: (path: string) => path.startsWith('/letters'),
     visible: canPrintLetters,
+  },
+  {
+    to: '/payments',
+    label: 'Pagamentos',
+    match: (path: string) => path.startsWith('/payments'),
+    visible: canSeePayments,
   },
   { to: '/sandbox', label: 'Caixa de saída', match: (path: string) => path.startsWith('/sandbox') },
   { to: '/imports', label: 'Importações', match: (path: string) => path.startsWith('/imports') },

@@ -1,10 +1,12 @@
 import type {
   AgingBucketKey,
   CadenceVersionStatus,
+  ChargeKind,
   HoldKind,
   ImportStatus,
   LgpdDebtorStatus,
   MessageStatus,
+  PaymentStatus,
   PlanSkip,
   ReceivableStatus,
   Role,
@@ -493,4 +495,59 @@ export function lgpdStatusLabel(status: string): string {
 
 export function lgpdStatusColor(status: string): string {
   return LGPD_STATUS_COLORS[status as LgpdDebtorStatus] ?? 'gray';
+}
+
+export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = {
+  allocated: 'Conciliado',
+  partially_allocated: 'Com crédito',
+  unallocated: 'Para conciliar',
+};
+
+export const PAYMENT_STATUS_COLORS: Record<PaymentStatus, string> = {
+  allocated: 'green',
+  partially_allocated: 'blue',
+  unallocated: 'orange',
+};
+
+/** What each payment status means, for the badge's tooltip. */
+export const PAYMENT_STATUS_HELP: Record<PaymentStatus, string> = {
+  allocated: 'O valor pago foi todo lançado nos títulos do devedor.',
+  partially_allocated:
+    'Pagou mais do que devia: os títulos foram quitados e a sobra fica como crédito do devedor.',
+  unallocated: 'Não foi possível identificar o devedor: alguém precisa conciliar este pagamento.',
+};
+
+export function paymentStatusLabel(status: string): string {
+  return PAYMENT_STATUS_LABELS[status as PaymentStatus] ?? status;
+}
+
+export function paymentStatusColor(status: string): string {
+  return PAYMENT_STATUS_COLORS[status as PaymentStatus] ?? 'gray';
+}
+
+export function paymentStatusHelp(status: string): string | null {
+  return PAYMENT_STATUS_HELP[status as PaymentStatus] ?? null;
+}
+
+/** The kinds of payment file, as people at a BPO call them. */
+export const PAYMENT_FORMAT_LABELS: Record<string, string> = {
+  cnab240: 'Retorno CNAB 240',
+  cnab400: 'Retorno CNAB 400',
+  ofx: 'Extrato OFX',
+};
+
+export function paymentFormatLabel(format: string): string {
+  return PAYMENT_FORMAT_LABELS[format] ?? format;
+}
+
+export const CHARGE_KIND_LABELS: Record<ChargeKind, string> = {
+  principal: 'Valor original',
+  correcao: 'Correção monetária',
+  multa: 'Multa',
+  juros: 'Juros de mora',
+  desconto: 'Desconto',
+};
+
+export function chargeKindLabel(kind: string): string {
+  return CHARGE_KIND_LABELS[kind as ChargeKind] ?? kind;
 }

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
+import { CollectionTermsCard } from '../components/CollectionTermsCard.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { ReceivablesPanel } from '../components/ReceivablesPanel.tsx';
@@ -113,6 +114,8 @@ export function CreditorPage() {
       <Suspense fallback={<PageLoader />}>
         <AgingChart creditorId={c.id} />
       </Suspense>
+
+      <CollectionTermsCard key={`terms-${c.id}`} creditorId={c.id} />
 
       <Title order={3}>Títulos</Title>
       <ReceivablesPanel key={c.id} creditorId={c.id} />

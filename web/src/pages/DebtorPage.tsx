@@ -15,6 +15,7 @@ import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
 import type { Debtor } from '../api/types.ts';
+import { ChargesCard } from '../components/ChargesCard.tsx';
 import { HoldsCard } from '../components/HoldsCard.tsx';
 import { ContactsTimeline } from '../components/outbox/ContactsTimeline.tsx';
 import { SkipsTable } from '../components/outbox/SkipsTable.tsx';
@@ -207,6 +208,8 @@ export function DebtorPage() {
           )}
         </Section>
       </SimpleGrid>
+
+      <ChargesCard key={`charges-${d.id}`} debtorId={d.id} />
 
       <HoldsCard key={`holds-${d.id}`} debtorId={d.id} />
 
