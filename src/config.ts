@@ -44,6 +44,13 @@ export type Config = {
    * 6000; 0 turns the limit off, e.g. behind a proxy that already limits).
    */
   webhookRatePerMinute: number;
+  /**
+   * `REGUA_BOUNCE_DOMAIN` and `REGUA_BOUNCE_SMTP_PORT`: e-mails are sent with a VERP envelope sender
+   * at this domain, and Régua receives the bounces on this port (delivered there by the domain's MX).
+   * Unset: bounces after the SMTP conversation are not read.
+   */
+  bounceDomain: string | null;
+  bounceSmtpPort: number;
   /** `REGUA_SESSION_DAYS`: web session lifetime (default 7). */
   sessionDays: number;
   /** `LOG_LEVEL`: fatal, error, warn, info (default), debug. */
@@ -88,6 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dispatchLeaseMs: Math.max(1_000, intSetting(env, 'REGUA_DISPATCH_LEASE_MS', 60_000)),
     systemSmtpUrl: env.REGUA_SMTP_URL || null,
     mailFrom: env.REGUA_MAIL_FROM || 'Régua <nao-responda@regua.local>',
+    bounceDomain: env.REGUA_BOUNCE_DOMAIN || null,
+    bounceSmtpPort: intSetting(env, 'REGUA_BOUNCE_SMTP_PORT', 0),
     webhookRatePerMinute: intSetting(env, 'REGUA_WEBHOOK_RATE_PER_MINUTE', 6000),
     sandboxLatencyMs: intSetting(env, 'REGUA_SANDBOX_LATENCY_MS', 0),
     sessionDays: intSetting(env, 'REGUA_SESSION_DAYS', 7),

@@ -1,3 +1,4 @@
+import { startBounceServer } from './channels/bounces.ts';
 import { type Dispatcher, startDispatcher } from './channels/dispatcher.ts';
 import { providerResolver } from './channels/providers.ts';
 import type { Config } from './config.ts';
@@ -31,7 +32,17 @@ export async function startBackground(
     secretKey: config.secretKey,
     publicUrl: config.publicUrl,
     sandboxLatencyMs: config.sandboxLatencyMs,
+    bounceDomain: config.bounceDomain,
   });
+  const bounces =
+    config.bounceSmtpPort > 0 && config.secretKey && config.bounceDomain
+      ? await startBounceServer(db, {
+          port: config.bounceSmtpPort,
+          secretKey: config.secretKey,
+          onError: onError('bounce'),
+        })
+      : null;
+  if (bounces) log(`Receiving e-mail bounces for ${config.bounceDomain} on port ${bounces.port}.`);
   const dispatcher = startDispatcher(db, {
     channels,
     batchSize: config.dispatchBatchSize,
@@ -77,6 +88,7 @@ export async function startBackground(
       await scheduler?.stop();
       await Promise.all([jobs.stop(), dispatcher.stop()]);
       channels.close();
+      await bounces?.close();
     },
   };
 }

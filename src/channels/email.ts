@@ -61,7 +61,12 @@ export function smtpFailure(error: unknown): { permanent: boolean; error: string
  */
 export function smtpChannel(
   settings: SmtpSettings,
-  options: { unsubscribeUrl: (message: OutgoingMessage) => string | null; messageIdDomain: string },
+  options: {
+    unsubscribeUrl: (message: OutgoingMessage) => string | null;
+    messageIdDomain: string;
+    /** The VERP envelope sender that routes a later bounce back to this message (see bounces.ts). */
+    bounceAddress?: (message: OutgoingMessage) => string | null;
+  },
 ): Channel & { close(): void } {
   const transport = nodemailer.createTransport({
     host: settings.host,
@@ -101,6 +106,9 @@ export function smtpChannel(
                 : message.body,
               html: htmlBody(message.body, unsubscribe),
               messageId: `<${message.orgId}.${message.idempotencyKey.replace(/[^A-Za-z0-9.-]/g, '.')}@${options.messageIdDomain}>`,
+              envelope: options.bounceAddress?.(message)
+                ? { from: options.bounceAddress(message) ?? settings.fromAddress, to: message.to }
+                : undefined,
               headers,
             });
             if (info.rejected.length > 0)

@@ -5,6 +5,7 @@ import { withTenant } from '../db/tenant.ts';
 import { isTemplateVariable } from '../dunning/templates.ts';
 import { badRequest } from '../shared/problem.ts';
 import { decryptSecret, encryptSecret } from '../shared/secrets.ts';
+import { bounceAddress } from './bounces.ts';
 import type { Channel, OutgoingMessage } from './channel.ts';
 import { type SmtpSettings, smtpChannel } from './email.ts';
 import { printChannel } from './letters.ts';
@@ -259,7 +260,12 @@ export async function setProvider(
  */
 export function providerResolver(
   db: Database,
-  options: { secretKey: Buffer | null; publicUrl: string; sandboxLatencyMs?: number },
+  options: {
+    secretKey: Buffer | null;
+    publicUrl: string;
+    sandboxLatencyMs?: number;
+    bounceDomain?: string | null;
+  },
 ): ((orgId: number, channel: string) => Promise<Channel | undefined>) & { close(): void } {
   const sandbox = sandboxChannel(db, { latencyMs: options.sandboxLatencyMs });
   const worklist = worklistChannel(db);
@@ -295,6 +301,10 @@ export function providerResolver(
           messageIdDomain: domain,
           unsubscribeUrl: (m: OutgoingMessage) =>
             secretKey ? `${options.publicUrl}/u/${unsubscribeToken(secretKey, m.orgId, m.id)}` : null,
+          bounceAddress: (m: OutgoingMessage) =>
+            secretKey && options.bounceDomain
+              ? bounceAddress(secretKey, options.bounceDomain, m.orgId, m.id)
+              : null,
         },
       );
     }
