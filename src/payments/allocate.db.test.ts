@@ -43,11 +43,13 @@ describe('taking payments in', () => {
     const [second] = await takePayments(fixture.db, a.scope, [
       payment('bank:2', 45_000, { nossoNumero: '12345' }),
     ]);
-    // 200,00 closes N-1, 200,00 closes N-2 (the debtor's other receivable), 50,00 is left as credit.
+    // 200,00 closes N-1, 200,00 closes N-2 (the debtor's other receivable). Of the 50,00 left, N-1's charges
+    // at 28 days late are paid (multa 2% = 4,00 and juros 1% a.m. = 1,87 on 200,00), and 44,13 is credit.
     expect(second).toMatchObject({
       status: 'partially_allocated',
       allocatedCents: 40_000,
-      creditCents: 5_000,
+      chargesCents: 587,
+      creditCents: 4_413,
     });
     expect(await receivable('N-1')).toEqual({ openCents: 0, status: 'paid' });
     expect(await receivable('N-2')).toEqual({ openCents: 0, status: 'paid' });

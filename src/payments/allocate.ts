@@ -3,6 +3,8 @@ import { appendAudit } from '../audit/log.ts';
 import type { Database, SqlExecutor } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import type { CalendarDate } from '../shared/dates.ts';
+import { type ChargeTerms, calculateCharges } from './charges.ts';
+import { rateTables } from './terms.ts';
 
 /** A payment as it arrives, from any source (bank return file, statement, Pix webhook, by hand). */
 export type IncomingPayment = {
@@ -27,6 +29,8 @@ export type PaymentOutcome = {
   duplicate: boolean;
   status: 'allocated' | 'partially_allocated' | 'unallocated' | 'duplicate';
   allocatedCents: number;
+  /** Multa, juros and correction paid along with the principal. */
+  chargesCents: number;
   creditCents: number;
   matchedBy: string | null;
   receivableIds: number[];
@@ -128,6 +132,7 @@ export async function takePayments(
           duplicate: true,
           status: 'duplicate',
           allocatedCents: 0,
+          chargesCents: 0,
           creditCents: 0,
           matchedBy: null,
           receivableIds: [],
@@ -146,24 +151,52 @@ export async function takePayments(
           duplicate: false,
           status: 'unallocated',
           allocatedCents: 0,
+          chargesCents: 0,
           creditCents: 0,
           matchedBy: null,
           receivableIds: [],
         });
         continue;
       }
-      const open = await tx.query<{ id: number; openCents: number; status: string }>(
-        `select id, open_cents as "openCents", status from receivables
-          where org_id = $1 and debtor_id = $2 and status in ('open', 'partially_paid') and open_cents > 0
-          order by (id = $3) desc, due_date, id
-          for update`,
+      const open = await tx.query<{
+        id: number;
+        openCents: number;
+        status: string;
+        dueDate: string;
+        kind: 'person' | 'company';
+        terms: ChargeTerms;
+      }>(
+        `select r.id, r.open_cents as "openCents", r.status, r.due_date as "dueDate", d.kind,
+                jsonb_build_object('multaPercent', c.multa_percent, 'jurosMonthlyPercent', c.juros_monthly_percent,
+                  'correction', c.correction, 'multaCapPercentForCompanies', c.multa_cap_percent_companies) as terms
+           from receivables r
+           join debtors d on d.org_id = r.org_id and d.id = r.debtor_id
+           join creditors c on c.org_id = r.org_id and c.id = r.creditor_id
+          where r.org_id = $1 and r.debtor_id = $2 and r.status in ('open', 'partially_paid') and r.open_cents > 0
+          order by (r.id = $3) desc, r.due_date, r.id
+          for update of r`,
         [scope.orgId, target.debtorId, target.receivableId ?? 0],
       );
       let remaining = p.amountCents;
       const paid: number[] = [];
+      // The charges (multa, juros, correction) of what this payment settles, as of the day it was paid.
+      let chargesDue = 0;
       for (const r of open) {
         if (remaining <= 0) break;
         const cents = Math.min(remaining, r.openCents);
+        if (cents === r.openCents) {
+          const charge = calculateCharges(
+            {
+              principalCents: r.openCents,
+              dueDate: r.dueDate,
+              asOf: p.paidOn,
+              debtorKind: r.kind,
+              terms: r.terms,
+            },
+            rateTables(),
+          );
+          if (charge.ok) chargesDue += charge.totalCents - r.openCents;
+        }
         const after = r.openCents - cents;
         const status = after === 0 ? 'paid' : 'partially_paid';
         await tx.query(
@@ -190,11 +223,15 @@ export async function takePayments(
         paid.push(r.id);
       }
       const allocatedCents = p.amountCents - remaining;
+      // What comes beyond the principal pays the charges of the receivables it settled; the rest is credit.
+      const chargesCents = Math.min(remaining, Math.max(0, chargesDue));
+      remaining -= chargesCents;
       const status =
         allocatedCents === 0 ? 'unallocated' : remaining > 0 ? 'partially_allocated' : 'allocated';
       await tx.query(
-        `update payments set debtor_id = $3, status = $4, credit_cents = $5, matched_by = $6 where org_id = $1 and id = $2`,
-        [scope.orgId, created.id, target.debtorId, status, remaining, target.matchedBy],
+        `update payments set debtor_id = $3, status = $4, credit_cents = $5, matched_by = $6, charges_cents = $7
+          where org_id = $1 and id = $2`,
+        [scope.orgId, created.id, target.debtorId, status, remaining, target.matchedBy, chargesCents],
       );
       outcomes.push({
         naturalKey: p.naturalKey,
@@ -202,6 +239,7 @@ export async function takePayments(
         duplicate: false,
         status,
         allocatedCents,
+        chargesCents,
         creditCents: remaining,
         matchedBy: target.matchedBy,
         receivableIds: paid,

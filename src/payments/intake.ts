@@ -17,6 +17,7 @@ export type PaymentFileResult = {
   partiallyAllocated: number;
   unallocated: number;
   allocatedCents: number;
+  chargesCents: number;
   creditCents: number;
   ignored: Array<{ line: number; reason: string }>;
   errors: Array<{ line: number; reason: string }>;
@@ -90,6 +91,7 @@ export async function importPaymentFile(
     partiallyAllocated: count('partially_allocated'),
     unallocated: count('unallocated'),
     allocatedCents: outcomes.reduce((sum, o) => sum + o.allocatedCents, 0),
+    chargesCents: outcomes.reduce((sum, o) => sum + o.chargesCents, 0),
     creditCents: outcomes.reduce((sum, o) => sum + o.creditCents, 0),
     ignored: parsed.ignored,
     errors: parsed.errors,

@@ -165,6 +165,9 @@ export function paymentRoutes(app: App, { db, config }: AppContext) {
               partiallyAllocated: Type.Integer(),
               unallocated: Type.Integer(),
               allocatedCents: Type.Integer(),
+              chargesCents: Type.Integer({
+                description: 'multa, juros and correction paid with the principal',
+              }),
               creditCents: Type.Integer(),
               ignored: Type.Array(Note),
               errors: Type.Array(Note),

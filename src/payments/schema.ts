@@ -58,7 +58,9 @@ export const payments = pgTable(
     reference: text('reference'),
     debtorId: bigint('debtor_id', { mode: 'number' }),
     status: text('status').$type<PaymentStatus>().notNull(),
-    /** What was left after paying every open receivable of the debtor: the debtor's credit. */
+    /** Multa, juros and correction paid along with the principal, as the creditor's terms reckon them. */
+    chargesCents: bigint('charges_cents', { mode: 'number' }).notNull().default(0),
+    /** What was left after paying every open receivable of the debtor and its charges: the debtor's credit. */
     creditCents: bigint('credit_cents', { mode: 'number' }).notNull().default(0),
     /** How it was matched, in words, for the reconciliation screen. */
     matchedBy: text('matched_by'),

@@ -21,7 +21,7 @@ beforeAll(async () => {
     app.db,
     app.seeded.a.scope,
     app.creditor.id,
-    'id;cpf_cnpj;nome;vencimento;valor;nosso_numero\nNF-1001;123.456.789-09;João da Silva;2026-11-10;150,00;12345678\n',
+    'id;cpf_cnpj;nome;vencimento;valor;nosso_numero\nNF-1001;123.456.789-09;João da Silva;2026-11-21;150,00;12345678\n',
   );
 });
 afterAll(() => app.close());

@@ -1,0 +1,1 @@
+ALTER TABLE "payments" ADD COLUMN "charges_cents" bigint DEFAULT 0 NOT NULL;
