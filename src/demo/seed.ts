@@ -12,6 +12,7 @@ import { createCreditor } from '../portfolio/creditors.ts';
 import { type CalendarDate, todayIn } from '../shared/dates.ts';
 import { seedDemoCadences } from './cadences.ts';
 import { DEMO_CREDITORS, type DemoCreditorSpec, demoCsv, OTHER_CREDITOR } from './generate.ts';
+import { seedDemoPayments } from './payments.ts';
 
 export const DEMO_PASSWORD = 'regua-demo';
 
@@ -142,6 +143,8 @@ export async function seedDemo(
   }
 
   await seedDemoCadences(db, scope, Object.values(creditorIds), asOf, log);
+  const paid = await seedDemoPayments(db, scope, asOf);
+  log(`  payments: ${paid} Pix payments taken in`);
 
   const other = await createOrganization(db, { slug: 'outra', name: 'Outra Assessoria de Cobrança' });
   const otherScope = scopeFor({

@@ -219,6 +219,9 @@ describe('proposeOffers', () => {
     expect(lines(offer(offers, 'parcelado-2'))[1]).toBe(
       'Entrada de R$ 527,76 e 1 parcela de R$ 527,75 com juros de 1,99% ao mês (Tabela Price)',
     );
+    expect(lines(offer(offers, 'parcelado-2')).some((line) => line.startsWith('A última parcela'))).toBe(
+      false,
+    );
   });
 
   it('due dates keep the day of month of the first due date, clamped to short months', () => {

@@ -27,15 +27,16 @@
  *     updated total, rounding point 2 `downPaymentCents`: ROUND_UP (never below the minimum).
  *     Level amount: the payment that would make all N payments equal (Price with the first
  *     payment on the first due date, total / (1 + a(N − 1)) where a(k) = (1 − (1+i)^−k) / i),
- *     also ROUND_UP. So the entrada is never smaller than the regular installments, and is
- *     larger only when the policy minimum asks for more.
+ *     also ROUND_UP. So the entrada is never smaller than the regular installments (PMT <= level
+ *     amount), and is clearly larger only when the policy minimum asks for more.
  *   - Financed balance PV = updated total − entrada; Price payment PMT = PV·i / (1 − (1+i)^−k),
  *     k = N − 1 (PV / k when the rate is 0), kept exact.
  *   - Rounding point 3, `installmentsTotalCents`: the installments add up to k × PMT rounded
  *     ONCE, half-up (exactly PV when the rate is 0).
  *   - Rounding point 4, `regularInstallmentCents`: every installment but the last is PMT
- *     truncated to the centavo (ROUND_DOWN); the LAST one is the rest, so it is never smaller than
- *     the others and at most k centavos larger (the zero-rate remainder, PV mod k, lands on it).
+ *     truncated to the centavo (ROUND_DOWN; a single installment is simply the rounded total);
+ *     the LAST one is the rest, so it is never smaller than the others and at most k centavos
+ *     larger (at zero rate the remainder, PV mod k, lands on it).
  *     Hence entrada + Σ installments = offer total, to the centavo.
  *   - A plan is offered when N <= `maxInstallments`, k >= 1, PV > 0 and the regular installment
  *     >= `minInstallmentCents`. Because the last installment is never smaller than the regular
