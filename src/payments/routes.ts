@@ -6,6 +6,8 @@ import type { App, AppContext } from '../http/types.ts';
 import { isCalendarDate } from '../shared/dates.ts';
 import { badRequest, Problem } from '../shared/problem.ts';
 import { importPaymentFile, listPayments } from './intake.ts';
+import { debtorOffers, getPolicy, setPolicy } from './negotiation.ts';
+import type { NegotiationPolicy } from './offers.ts';
 import { pixWebhookToken, receivePixWebhook, validPixWebhookToken } from './pixWebhook.ts';
 import { type CollectionTerms, debtorCharges, getTerms, setTerms } from './terms.ts';
 
@@ -96,6 +98,96 @@ export function paymentRoutes(app: App, { db, config }: AppContext) {
     },
     async (request) =>
       setTerms(db, requireScope(request), request.params.id, request.body as CollectionTerms),
+  );
+
+  const Policy = Type.Object({
+    discountByDaysLate: Type.Array(
+      Type.Object({
+        maxDaysLate: Type.Integer({ minimum: 0, maximum: 100_000 }),
+        maxDiscountPercent: Type.String({ maxLength: 10 }),
+        appliesTo: Type.Union([Type.Literal('charges'), Type.Literal('total')]),
+      }),
+      { maxItems: 20 },
+    ),
+    maxInstallments: Type.Integer({ minimum: 1, maximum: 120 }),
+    minInstallmentCents: Type.Integer({ minimum: 1, maximum: 1e12 }),
+    downPaymentPercent: Type.String({ maxLength: 10 }),
+    installmentMonthlyRatePercent: Type.String({ maxLength: 10 }),
+    installmentOptions: Type.Array(Type.Integer({ minimum: 2, maximum: 120 }), { maxItems: 3 }),
+    firstDueInDays: Type.Integer({ minimum: 0, maximum: 365 }),
+  });
+  app.get(
+    '/api/v1/creditors/:id/negotiation-policy',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['payments'],
+        summary: 'The creditor’s negotiation policy (the default until one is set)',
+        params: Type.Object({ id: Id }),
+        response: { 200: Policy },
+      },
+    },
+    async (request) => getPolicy(db, requireScope(request), request.params.id),
+  );
+  app.put(
+    '/api/v1/creditors/:id/negotiation-policy',
+    {
+      config: { permission: 'portfolio:write' },
+      schema: {
+        tags: ['payments'],
+        summary: 'Set the creditor’s negotiation policy (audited; refused with every problem when unsound)',
+        params: Type.Object({ id: Id }),
+        body: Policy,
+        response: { 200: Policy },
+      },
+    },
+    async (request) =>
+      setPolicy(db, requireScope(request), request.params.id, request.body as NegotiationPolicy),
+  );
+  app.get(
+    '/api/v1/debtors/:id/offers',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['payments'],
+        summary:
+          'Offers within the creditor’s policy for what the debtor owes: pay now with a discount, or in installments, each explained',
+        params: Type.Object({ id: Id }),
+        querystring: Type.Object({ asOf: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) }),
+        response: {
+          200: Type.Object({
+            asOf: Type.String(),
+            totalCents: Type.Integer(),
+            offers: Type.Array(
+              Type.Object({
+                key: Type.String(),
+                kind: Type.String(),
+                totalCents: Type.Integer(),
+                discountCents: Type.Integer(),
+                downPaymentCents: Type.Integer(),
+                downPaymentDueDate: Type.Union([Type.String(), Type.Null()]),
+                installments: Type.Array(
+                  Type.Object({
+                    number: Type.Integer(),
+                    dueDate: Type.String(),
+                    amountCents: Type.Integer(),
+                  }),
+                ),
+                monthlyRatePercent: Type.String(),
+                explanation: Type.Array(Type.String()),
+              }),
+            ),
+            error: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const asOf = request.query.asOf;
+      if (asOf !== undefined && !isCalendarDate(asOf))
+        throw badRequest(`${asOf} is not a valid date (YYYY-MM-DD)`);
+      return debtorOffers(db, requireScope(request), request.params.id, asOf);
+    },
   );
 
   app.get(

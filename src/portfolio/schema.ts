@@ -52,6 +52,8 @@ export const creditors = pgTable(
     pixKey: text('pix_key'),
     pixMerchantName: text('pix_merchant_name'),
     pixCity: text('pix_city'),
+    /** Negotiation policy (discounts, installments); null = the default policy. */
+    negotiationPolicy: jsonb('negotiation_policy').$type<Record<string, unknown>>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

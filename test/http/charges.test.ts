@@ -158,4 +158,58 @@ describe('exact, explained charges', () => {
     );
     expect(open?.n).toBe(0);
   });
+  it('proposes offers within the creditor’s policy, and refuses an unsound policy saying why', async () => {
+    const bad = await manager(
+      `/api/v1/creditors/${app.creditor.id}/negotiation-policy`,
+      put({
+        discountByDaysLate: [{ maxDaysLate: 30, maxDiscountPercent: '150', appliesTo: 'charges' }],
+        maxInstallments: 12,
+        minInstallmentCents: 5000,
+        downPaymentPercent: '10',
+        installmentMonthlyRatePercent: '1.99',
+        installmentOptions: [3, 6, 12],
+        firstDueInDays: 3,
+      }),
+    );
+    expect(bad.status).toBe(400);
+    const policy = {
+      discountByDaysLate: [{ maxDaysLate: 365, maxDiscountPercent: '100', appliesTo: 'charges' }],
+      maxInstallments: 6,
+      minInstallmentCents: 10_000,
+      downPaymentPercent: '10',
+      installmentMonthlyRatePercent: '0',
+      installmentOptions: [3, 6],
+      firstDueInDays: 3,
+    };
+    expect(
+      (await manager(`/api/v1/creditors/${app.creditor.id}/negotiation-policy`, put(policy))).status,
+    ).toBe(200);
+    const [padaria] = await app.db.query<{ id: number }>(
+      `select id from debtors where org_id = $1 and document = '11222333000181'`,
+      [app.seeded.a.scope.orgId],
+    );
+    const result = (await (
+      await manager(`/api/v1/debtors/${padaria?.id}/offers?asOf=2026-04-30`)
+    ).json()) as {
+      totalCents: number;
+      offers: Array<{
+        key: string;
+        totalCents: number;
+        discountCents: number;
+        downPaymentCents: number;
+        installments: Array<{ amountCents: number }>;
+        explanation: string[];
+      }>;
+    };
+    // R$ 10.000,00 due 2026-03-31, 30 days late on 2026-04-30: multa 200,00 and juros 100,00.
+    expect(result.totalCents).toBe(1_030_000);
+    expect(result.offers.map((o) => o.key)).toEqual(['avista', 'parcelado-3', 'parcelado-6']);
+    expect(result.offers[0]).toMatchObject({ totalCents: 1_000_000, discountCents: 30_000 });
+    for (const offer of result.offers) {
+      expect(offer.downPaymentCents + offer.installments.reduce((sum, i) => sum + i.amountCents, 0)).toBe(
+        offer.totalCents,
+      );
+      expect(offer.explanation.length).toBeGreaterThan(0);
+    }
+  });
 });

@@ -69,6 +69,9 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'PUT /api/v1/creditors/{id}/terms': 'portfolio:write',
   'GET /api/v1/debtors/{id}/charges': 'portfolio:read',
   'GET /api/v1/pix/webhook': 'providers:manage',
+  'GET /api/v1/creditors/{id}/negotiation-policy': 'portfolio:read',
+  'PUT /api/v1/creditors/{id}/negotiation-policy': 'portfolio:write',
+  'GET /api/v1/debtors/{id}/offers': 'portfolio:read',
   'POST /api/v1/debtors/{id}/holds': 'holds:write',
   'POST /api/v1/holds/{id}/release': 'holds:write',
 };

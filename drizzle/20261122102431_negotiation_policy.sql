@@ -1,0 +1,1 @@
+ALTER TABLE "creditors" ADD COLUMN "negotiation_policy" jsonb;
