@@ -3,7 +3,8 @@
  * (one payment, paid with credit, a bad line 5), finds it in the list matched by nosso número, uploads
  * the same file again and is told nothing was taken twice. Then the manager sets the creditor's
  * collection terms with a Pix key and opens a debtor page: the updated value, explained line by line,
- * with a Pix QR code and its copia e cola.
+ * with a Pix QR code and its copia e cola, and the negotiation offers, then the creditor's negotiation
+ * policy.
  */
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -206,6 +207,46 @@ describe('Pagamentos: bank return files', () => {
         .poll(() => charges.getByTestId('charges-total').textContent(), { timeout: STEP_TIMEOUT })
         .not.toBe(before);
       await expect(charges.textContent()).resolves.toContain('em 31/12/2027');
+      expect(pageErrors).toEqual([]);
+    } catch (error) {
+      await page.screenshot({ path: join(RESULTS, 'payments-failure.png'), fullPage: true }).catch(() => {});
+      throw error;
+    } finally {
+      await page.close();
+    }
+  });
+  it('shows the debtor’s negotiation offers and the creditor’s negotiation policy', async () => {
+    const { page, pageErrors } = await newPage();
+    try {
+      await login(page, app.users.manager.email, app.users.manager.password);
+      const api = await loginAs(app.url, app.users.manager.email);
+      const response = await api(`/api/v1/debtors?creditorId=${app.creditor.id}&q=Maria`);
+      const { items } = (await response.json()) as { items: { id: number; name: string }[] };
+      const maria = items.find((d) => d.name === 'Maria da Silva');
+      expect(maria).toBeDefined();
+      await page.goto(`${app.url}/debtors/${maria?.id}`);
+
+      const offers = page.getByTestId('offers-card');
+      const cash = offers.locator('[data-testid="offer"][data-key="avista"]');
+      await cash.waitFor({ timeout: STEP_TIMEOUT });
+      expect(await offers.getByTestId('offers-error').count()).toBe(0);
+      await expect(cash.getByTestId('offer-title').textContent()).resolves.toBe('À vista');
+      expect(await textOf(cash.getByTestId('offer-total'))).toMatch(/^R\$\s[\d.]+,\d{2}$/);
+      expect(await cash.getByTestId('offer-explanation').locator('p').count()).toBeGreaterThan(0);
+      await expect(offers.getByTestId('offers-note').textContent()).resolves.toBe(
+        'Para fechar um acordo, registre a promessa ou fale com o gestor.',
+      );
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: join(RESULTS, 'offers.png'), fullPage: true });
+
+      await page.goto(`${app.url}/creditors/${app.creditor.id}`);
+      const policy = page.getByTestId('policy-card');
+      await policy.getByTestId('policy-form').waitFor({ timeout: STEP_TIMEOUT });
+      expect(await policy.getByTestId('policy-bucket').count()).toBeGreaterThan(0);
+      await expect(policy.getByTestId('policy-options').inputValue()).resolves.toMatch(/^\d+(, \d+)*$/);
+      await policy.getByTestId('policy-save').waitFor({ timeout: STEP_TIMEOUT });
+      await policy.scrollIntoViewIfNeeded();
+      await policy.screenshot({ path: join(RESULTS, 'offers-policy.png') });
       expect(pageErrors).toEqual([]);
     } catch (error) {
       await page.screenshot({ path: join(RESULTS, 'payments-failure.png'), fullPage: true }).catch(() => {});

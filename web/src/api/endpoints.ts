@@ -11,6 +11,7 @@ import type {
   Creditor,
   Debtor,
   DebtorCharges,
+  DebtorOffers,
   DefinitionProblem,
   Experiment,
   Hold,
@@ -22,6 +23,7 @@ import type {
   LettersDay,
   LgpdAnonymizeResult,
   MessageFilters,
+  NegotiationPolicy,
   NewHold,
   OutboundMessage,
   Page,
@@ -100,6 +102,10 @@ export const keys = {
   chargesAll: (debtorId: number) => ['charges', debtorId] as const,
   charges: (debtorId: number, asOf: string) => ['charges', debtorId, asOf] as const,
   terms: (creditorId: number) => ['creditors', creditorId, 'terms'] as const,
+  /** Prefix of every offers query, to refresh them after the terms, the policy or a payment change. */
+  offersAll: ['offers'] as const,
+  offers: (debtorId: number, asOf: string) => ['offers', debtorId, asOf] as const,
+  policy: (creditorId: number) => ['creditors', creditorId, 'negotiation-policy'] as const,
 };
 
 /** Keyset of the open worklist: `${priority}:${id}` of the last call shown. */
@@ -277,6 +283,15 @@ export const endpoints = {
   /** Managers and admins; 400 with the details when a value is out of bounds. */
   setCollectionTerms: (creditorId: number, terms: CollectionTerms) =>
     api.put<CollectionTerms>(`${V1}/creditors/${creditorId}/terms`, terms),
+  /** Pay now with the discount the policy allows, or in installments within it, each explained. */
+  getDebtorOffers: (debtorId: number, asOf: string) =>
+    api.get<DebtorOffers>(`${V1}/debtors/${debtorId}/offers`, { asOf }),
+  /** The creditor's policy (the default until one is set). */
+  getNegotiationPolicy: (creditorId: number) =>
+    api.get<NegotiationPolicy>(`${V1}/creditors/${creditorId}/negotiation-policy`),
+  /** Managers and admins; 400 with every problem (pt-BR) when the policy is not sound. */
+  setNegotiationPolicy: (creditorId: number, policy: NegotiationPolicy) =>
+    api.put<NegotiationPolicy>(`${V1}/creditors/${creditorId}/negotiation-policy`, policy),
 
   /** Admins only (permission providers:manage). */
   listChannelProviders: () => api.get<{ items: ChannelProvider[] }>(`${V1}/channel-providers`),

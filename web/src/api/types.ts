@@ -810,3 +810,53 @@ export interface CollectionTerms {
   pixMerchantName: string | null;
   pixCity: string | null;
 }
+
+export interface OfferInstallment {
+  number: number;
+  dueDate: string;
+  amountCents: number;
+}
+
+/** One way to settle: 'avista' (cash, with the discount) or 'parcelado-N' (N payments, entrada included). */
+export interface NegotiationOffer {
+  key: string;
+  kind: 'cash' | 'installments' | string;
+  totalCents: number;
+  discountCents: number;
+  downPaymentCents: number;
+  downPaymentDueDate: string | null;
+  installments: OfferInstallment[];
+  /** Decimal string ('1.5'). */
+  monthlyRatePercent: string;
+  /** pt-BR lines explaining how the offer was made. */
+  explanation: string[];
+}
+
+/** GET /debtors/:id/offers: the offers within the creditor's policy for what is owed as of a date. */
+export interface DebtorOffers {
+  asOf: string;
+  totalCents: number;
+  offers: NegotiationOffer[];
+  /** Why no offer can be made (pt-BR), e.g. nothing open or the update is unavailable. */
+  error: string | null;
+}
+
+export interface DiscountBucket {
+  maxDaysLate: number;
+  /** Decimal string ('30'). */
+  maxDiscountPercent: string;
+  /** 'charges': only multa, juros and correção; 'total': the whole amount. */
+  appliesTo: 'charges' | 'total';
+}
+
+/** A creditor's negotiation policy (decimal percentages as strings). */
+export interface NegotiationPolicy {
+  discountByDaysLate: DiscountBucket[];
+  maxInstallments: number;
+  minInstallmentCents: number;
+  downPaymentPercent: string;
+  installmentMonthlyRatePercent: string;
+  /** Up to 3 payment counts (2..120), each including the entrada. */
+  installmentOptions: number[];
+  firstDueInDays: number;
+}

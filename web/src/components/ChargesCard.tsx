@@ -14,12 +14,10 @@ import {
   Text,
 } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { endpoints, keys } from '../api/endpoints.ts';
 import type { DebtorCharges, ReceivableCharge } from '../api/types.ts';
-import { formatCents, formatDate, todayInZone } from '../lib/format.ts';
+import { formatCents, formatDate } from '../lib/format.ts';
 import { chargeKindLabel } from '../lib/labels.ts';
-import { useSession } from '../session.tsx';
 import { DateField } from './DateField.tsx';
 import { PageLoader } from './PageLoader.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
@@ -124,12 +122,18 @@ function PixBlock({ pix }: { pix: NonNullable<DebtorCharges['pix']> }) {
 /**
  * "Valor atualizado": what the debtor owes as of a date (today by default), each receivable broken
  * into principal, correção, multa, juros and desconto, with the same pt-BR explanation the debtor
- * sees, and the Pix to pay it when the creditor has a Pix key.
+ * sees, and the Pix to pay it when the creditor has a Pix key. The date (`asOf`) is the page's: the
+ * offers are made for the same day.
  */
-export function ChargesCard({ debtorId }: { debtorId: number }) {
-  const session = useSession();
-  const today = todayInZone(session.organization.timeZone);
-  const [asOf, setAsOf] = useState(today);
+export function ChargesCard({
+  debtorId,
+  asOf,
+  onAsOfChange,
+}: {
+  debtorId: number;
+  asOf: string;
+  onAsOfChange: (asOf: string) => void;
+}) {
   const charges = useQuery({
     queryKey: keys.charges(debtorId, asOf),
     queryFn: () => endpoints.getDebtorCharges(debtorId, asOf),
@@ -161,7 +165,7 @@ export function ChargesCard({ debtorId }: { debtorId: number }) {
             label="Calcular para o dia"
             value={asOf}
             onChange={(iso) => {
-              if (iso) setAsOf(iso);
+              if (iso) onAsOfChange(iso);
             }}
             data-testid="charges-date"
           />

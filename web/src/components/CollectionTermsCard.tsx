@@ -90,6 +90,7 @@ function TermsForm({
       queryClient.setQueryData(keys.terms(creditorId), stored);
       // Every updated value and Pix of this creditor's debtors changes with the terms.
       void queryClient.invalidateQueries({ queryKey: ['charges'] });
+      void queryClient.invalidateQueries({ queryKey: keys.offersAll });
       setForm(toForm(stored));
       setTried(false);
       setSaved(true);

@@ -4,6 +4,7 @@ import { lazy, Suspense } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
 import { CollectionTermsCard } from '../components/CollectionTermsCard.tsx';
+import { NegotiationPolicyCard } from '../components/NegotiationPolicyCard.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { ReceivablesPanel } from '../components/ReceivablesPanel.tsx';
@@ -116,6 +117,8 @@ export function CreditorPage() {
       </Suspense>
 
       <CollectionTermsCard key={`terms-${c.id}`} creditorId={c.id} />
+
+      <NegotiationPolicyCard key={`policy-${c.id}`} creditorId={c.id} />
 
       <Title order={3}>Títulos</Title>
       <ReceivablesPanel key={c.id} creditorId={c.id} />

@@ -11,12 +11,13 @@ import {
   Title,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
 import type { Debtor } from '../api/types.ts';
 import { ChargesCard } from '../components/ChargesCard.tsx';
 import { HoldsCard } from '../components/HoldsCard.tsx';
+import { OffersCard } from '../components/OffersCard.tsx';
 import { ContactsTimeline } from '../components/outbox/ContactsTimeline.tsx';
 import { SkipsTable } from '../components/outbox/SkipsTable.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
@@ -28,6 +29,7 @@ import {
   formatDateTime,
   formatDocument,
   formatPhone,
+  todayInZone,
 } from '../lib/format.ts';
 import { channelLabel } from '../lib/labels.ts';
 import { parseId } from '../lib/params.ts';
@@ -75,6 +77,18 @@ function ContactList({ label, values, optOuts }: { label: string; values: string
 /** Labels of the given channels the debtor opted out of (LGPD / Código de Defesa do Consumidor). */
 function optOuts(debtor: Debtor, channels: string[]): string[] {
   return channels.filter((c) => Boolean(debtor.channelPreferences[c]?.optedOutAt)).map(channelLabel);
+}
+
+/** The updated value and the offers, both for the same day (today unless another one is chosen). */
+function ValueAndOffers({ debtorId }: { debtorId: number }) {
+  const session = useSession();
+  const [asOf, setAsOf] = useState(() => todayInZone(session.organization.timeZone));
+  return (
+    <>
+      <ChargesCard debtorId={debtorId} asOf={asOf} onAsOfChange={setAsOf} />
+      <OffersCard debtorId={debtorId} asOf={asOf} />
+    </>
+  );
 }
 
 export function DebtorPage() {
@@ -209,7 +223,7 @@ export function DebtorPage() {
         </Section>
       </SimpleGrid>
 
-      <ChargesCard key={`charges-${d.id}`} debtorId={d.id} />
+      <ValueAndOffers key={`charges-${d.id}`} debtorId={d.id} />
 
       <HoldsCard key={`holds-${d.id}`} debtorId={d.id} />
 

@@ -178,6 +178,7 @@ function PaymentImportCard() {
       void queryClient.invalidateQueries({ queryKey: ['receivables'] });
       void queryClient.invalidateQueries({ queryKey: ['debtors'] });
       void queryClient.invalidateQueries({ queryKey: ['charges'] });
+      void queryClient.invalidateQueries({ queryKey: keys.offersAll });
       void queryClient.invalidateQueries({ queryKey: keys.creditors });
     },
     onSettled: () => {
