@@ -35,10 +35,7 @@ export async function setPolicy(
 ): Promise<NegotiationPolicy> {
   if (!canSeeCreditor(scope, creditorId)) throw notFound(`creditor ${creditorId}`);
   const problems = validatePolicy(policy);
-  if (problems.length > 0)
-    throw badRequest(problems.join(' '), {
-      problems: problems.map((message) => ({ path: 'policy', message })),
-    });
+  if (problems.length > 0) throw badRequest(problems.join(' '));
   return withTenant(db, scope.orgId, async (tx) => {
     const [before] = await tx.query<{ policy: unknown }>(
       'select negotiation_policy as policy from creditors where org_id = $1 and id = $2 for update',
