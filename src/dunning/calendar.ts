@@ -6,6 +6,7 @@
  * Rules: /work/shared/reference/BRAZIL.md, "Business days" and "Contacting debtors".
  */
 import Holidays from 'date-holidays';
+import { parseUf, UFS, type Uf } from '../shared/contacts.ts';
 import type { CalendarDate } from '../shared/dates.ts';
 import { addDays, isCalendarDate, todayIn } from '../shared/dates.ts';
 
@@ -13,50 +14,11 @@ import { addDays, isCalendarDate, todayIn } from '../shared/dates.ts';
 // States and time zones
 // ---------------------------------------------------------------------------------------------
 
-/** The 26 states and the Distrito Federal (unidades federativas). */
-export const UFS = [
-  'AC',
-  'AL',
-  'AM',
-  'AP',
-  'BA',
-  'CE',
-  'DF',
-  'ES',
-  'GO',
-  'MA',
-  'MG',
-  'MS',
-  'MT',
-  'PA',
-  'PB',
-  'PE',
-  'PI',
-  'PR',
-  'RJ',
-  'RN',
-  'RO',
-  'RR',
-  'RS',
-  'SC',
-  'SE',
-  'SP',
-  'TO',
-] as const;
-
-export type Uf = (typeof UFS)[number];
-
-const UF_SET: ReadonlySet<string> = new Set(UFS);
-
-export function isUf(value: string): value is Uf {
-  return UF_SET.has(value);
-}
+export { UFS, type Uf } from '../shared/contacts.ts';
 
 /** 'sp', ' SP ' and 'SP' are São Paulo; anything else (or null) is "unknown state". */
 function normalizeUf(uf: string | null): Uf | null {
-  if (uf === null) return null;
-  const code = uf.trim().toUpperCase();
-  return isUf(code) ? code : null;
+  return uf === null ? null : parseUf(uf);
 }
 
 const DEFAULT_TIME_ZONE = 'America/Sao_Paulo';
