@@ -7,7 +7,7 @@ import {
   nextContactOpening,
 } from '../dunning/calendar.ts';
 import { type CadenceDefinition, findTemplate } from '../dunning/definition.ts';
-import { renderTemplate, type TemplateContext, templateValues } from '../dunning/templates.ts';
+import { renderWithValues, type TemplateContext, templateValues } from '../dunning/templates.ts';
 import { creditorPix } from '../payments/pix.ts';
 import type { Channel, ChannelRegistry, ChannelResolver, OutgoingMessage, SendResult } from './channel.ts';
 
@@ -226,7 +226,7 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
       });
       continue;
     }
-    const context = contextOf(m, localDateIn(now, m.timeZone));
+    const values = templateValues(contextOf(m, localDateIn(now, m.timeZone)));
     let rendered: { subject: string | null; body: string };
     if (standalone) {
       rendered = { subject: m.storedSubject, body: m.storedBody ?? '' };
@@ -244,7 +244,7 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
         });
         continue;
       }
-      const result = renderTemplate(template, context);
+      const result = renderWithValues(template, values);
       if (!result.ok) {
         updates.push({
           ...blank,
@@ -270,7 +270,7 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
         to: m.toAddress,
         subject: rendered.subject,
         body: rendered.body,
-        variables: templateValues(context),
+        variables: values,
       },
     });
   }

@@ -280,7 +280,14 @@ function fill(parsed: Parsed, value: (name: string) => string | null, missing: s
  * body uses `{{pix.copiaECola}}` and there is no Pix) or is unknown, or when the text has stray braces.
  */
 export function renderTemplate(template: MessageTemplate, ctx: TemplateContext): RenderResult {
-  const values = templateValues(ctx);
+  return renderWithValues(template, templateValues(ctx));
+}
+
+/** renderTemplate with the variables' values already worked out (see templateValues). */
+export function renderWithValues(
+  template: MessageTemplate,
+  values: Record<TemplateVariable, string | null>,
+): RenderResult {
   const value = (name: string) => (isTemplateVariable(name) ? values[name] : null);
   const subject = template.subject ?? null;
   const parsedSubject = subject === null ? null : parse(subject);
