@@ -70,7 +70,8 @@ export async function debtorOffers(
   asOfInput?: CalendarDate,
 ): Promise<{ asOf: CalendarDate; totalCents: number; offers: Offer[]; error: string | null }> {
   const asOf = asOfInput ?? todayIn(scope.timeZone);
-  const charges = await debtorCharges(db, scope, debtorId, asOf);
+  // Offers need the amounts only: no Pix code or QR is made for them.
+  const charges = await debtorCharges(db, scope, debtorId, asOf, { withPix: false });
   if (charges.error || charges.receivables.length === 0)
     return {
       asOf,

@@ -145,6 +145,7 @@ export async function debtorCharges(
   scope: Scope,
   debtorId: number,
   asOfInput?: CalendarDate,
+  options: { withPix?: boolean } = {},
 ): Promise<DebtorCharges> {
   const asOf = asOfInput ?? todayIn(scope.timeZone);
   const rows = await withTenant(db, scope.orgId, (tx) =>
@@ -196,7 +197,7 @@ export async function debtorCharges(
     });
   }
   const terms = first.terms;
-  if (terms.pixKey && result.totalCents > 0) {
+  if (options.withPix !== false && terms.pixKey && result.totalCents > 0) {
     const copiaECola = staticPix({
       key: terms.pixKey,
       name: terms.pixMerchantName ?? first.creditorName,
