@@ -289,10 +289,7 @@ export function providerResolver(
     let adapter: Channel & { close?: () => void } = provider === 'worklist' ? worklist : sandbox;
     if (row?.enabled && row.provider === 'print')
       adapter = printChannel({ costCents: Number(row.settings.costCents ?? 0) });
-    const credentials =
-      row?.secret && options.secretKey
-        ? (JSON.parse(decryptSecret(row.secret, options.secretKey)) as Record<string, string>)
-        : {};
+    const credentials = decryptCredentials(row?.secret, options.secretKey);
     if (row?.enabled && row.provider === 'smtp') {
       const secretKey = options.secretKey;
       adapter = smtpChannel(
@@ -336,20 +333,43 @@ export function providerResolver(
   });
 }
 
-/** The WhatsApp webhook secrets of an organization (system work: the webhook has no session). */
+/** A stored credential blob, decrypted; empty without one or without the key. */
+function decryptCredentials(
+  secret: string | null | undefined,
+  secretKey: Buffer | null,
+): Record<string, string> {
+  return secret && secretKey ? (JSON.parse(decryptSecret(secret, secretKey)) as Record<string, string>) : {};
+}
+
+/** The credentials of an organization's enabled provider (system work: webhooks have no session). */
+async function enabledCredentials(
+  db: Database,
+  orgId: number,
+  channel: string,
+  provider: string,
+  secretKey: Buffer | null,
+): Promise<Record<string, string>> {
+  const [row] = await db.query<{ secret: string | null }>(
+    'select secret from channel_providers where org_id = $1 and channel = $2 and provider = $3 and enabled',
+    [orgId, channel, provider],
+  );
+  return decryptCredentials(row?.secret, secretKey);
+}
+
+/** The WhatsApp webhook secrets of an organization. */
 export async function whatsappSecrets(
   db: Database,
   orgId: number,
   secretKey: Buffer | null,
 ): Promise<{ appSecret: string; verifyToken: string } | null> {
-  const [row] = await db.query<{ secret: string | null }>(
-    `select secret from channel_providers where org_id = $1 and channel = 'whatsapp' and provider = 'whatsapp_cloud' and enabled`,
-    [orgId],
+  const { appSecret, verifyToken } = await enabledCredentials(
+    db,
+    orgId,
+    'whatsapp',
+    'whatsapp_cloud',
+    secretKey,
   );
-  if (!row?.secret || !secretKey) return null;
-  const credentials = JSON.parse(decryptSecret(row.secret, secretKey)) as Record<string, string>;
-  if (!credentials.appSecret || !credentials.verifyToken) return null;
-  return { appSecret: credentials.appSecret, verifyToken: credentials.verifyToken };
+  return appSecret && verifyToken ? { appSecret, verifyToken } : null;
 }
 
 /** The Twilio auth token of an organization, which signs its SMS webhooks. */
@@ -358,10 +378,5 @@ export async function twilioToken(
   orgId: number,
   secretKey: Buffer | null,
 ): Promise<string | null> {
-  const [row] = await db.query<{ secret: string | null }>(
-    `select secret from channel_providers where org_id = $1 and channel = 'sms' and provider = 'twilio' and enabled`,
-    [orgId],
-  );
-  if (!row?.secret || !secretKey) return null;
-  return (JSON.parse(decryptSecret(row.secret, secretKey)) as Record<string, string>).authToken ?? null;
+  return (await enabledCredentials(db, orgId, 'sms', 'twilio', secretKey)).authToken ?? null;
 }
