@@ -1,7 +1,7 @@
-import { inflateSync } from 'node:zlib';
 import { getBoletoInfo, isValidBoleto } from '@brazilian-utils/brazilian-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { pdfText } from '../../test/support/pdf.ts';
 import { addDays, type CalendarDate, daysBetween } from '../shared/dates.ts';
 import {
   BANCO_DO_BRASIL,
@@ -510,27 +510,6 @@ describe('Banco do Brasil, convênio de 7 dígitos', () => {
     ).toEqual({ nossoNumero: '11497186068524522', barcode: BARCODE, line: LINE });
   });
 });
-
-/** The text a PDF shows: its content streams inflated, and the hex strings of the text operators decoded. */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  let text = '';
-  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let content: string;
-    try {
-      content = inflateSync(Buffer.from(match[1] ?? '', 'latin1')).toString('latin1');
-    } catch {
-      continue;
-    }
-    for (const line of content.split('\n')) {
-      const strings = [...line.matchAll(/<([0-9a-fA-F]+)>/g)].map((m) =>
-        Buffer.from(m[1] ?? '', 'hex').toString('latin1'),
-      );
-      if (strings.length > 0) text += `${strings.join('')}\n`;
-    }
-  }
-  return text;
-}
 
 async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -1,10 +1,10 @@
-import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember } from '../../src/access/accounts.ts';
 import { dispatchBatch } from '../../src/channels/dispatcher.ts';
 import { providerResolver } from '../../src/channels/providers.ts';
 import { DEFAULT_SETTINGS } from '../../src/dunning/definition.ts';
 import { loginAs, startTestApp } from '../support/app.ts';
+import { pdfText } from '../support/pdf.ts';
 import { importCsv, PASSWORD } from '../support/seed.ts';
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
@@ -16,27 +16,6 @@ const json = (method: string, body: unknown) => ({
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(body),
 });
-
-/** The text a PDF shows: its content streams inflated, and the hex strings of the text operators decoded. */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  let text = '';
-  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let content: string;
-    try {
-      content = inflateSync(Buffer.from(match[1] ?? '', 'latin1')).toString('latin1');
-    } catch {
-      continue;
-    }
-    for (const line of content.split('\n')) {
-      const strings = [...line.matchAll(/<([0-9a-fA-F]+)>/g)].map((m) =>
-        Buffer.from(m[1] ?? '', 'hex').toString('latin1'),
-      );
-      if (strings.length > 0) text += `${strings.join('')}\n`;
-    }
-  }
-  return text;
-}
 
 beforeAll(async () => {
   app = await startTestApp({ worker: false });

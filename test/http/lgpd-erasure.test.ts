@@ -1,28 +1,12 @@
-import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember } from '../../src/access/accounts.ts';
 import { ANONYMIZED_NAME, applyRetention } from '../../src/lgpd/anonymize.ts';
 import { loginAs, startTestApp } from '../support/app.ts';
+import { pdfText } from '../support/pdf.ts';
 import { importCsv, PASSWORD } from '../support/seed.ts';
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
 let dpo: Awaited<ReturnType<typeof loginAs>>;
-
-/** The text a PDF shows: its content streams inflated and the hex strings of the text operators decoded. */
-function pdfText(pdf: Buffer): string {
-  let text = '';
-  for (const match of pdf.toString('latin1').matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    try {
-      const content = inflateSync(Buffer.from(match[1] ?? '', 'latin1')).toString('latin1');
-      for (const m of content.matchAll(/<([0-9a-fA-F]+)>/g))
-        text += Buffer.from(m[1] ?? '', 'hex').toString('latin1');
-      text += '\n';
-    } catch {
-      // not a content stream
-    }
-  }
-  return text;
-}
 
 const debtor = async (document: string) =>
   (
