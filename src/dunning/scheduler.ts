@@ -1,6 +1,6 @@
 import type { Database } from '../db/client.ts';
 import { breakOverduePromises } from '../payments/allocate.ts';
-import { localDateIn } from './calendar.ts';
+import { isBankBusinessDay, localDateIn } from './calendar.ts';
 import { type PlanResult, planDay } from './planner.ts';
 
 /** Planning starts at this local hour, before the first contact window opens at 08:00. */
@@ -31,7 +31,8 @@ export async function schedulerTick(
         now,
       ),
     );
-    if (hour < PLAN_HOUR || org.done.includes(date)) continue;
+    // Nothing is planned on weekends and bank holidays (planDay checks too): no need to look every minute.
+    if (hour < PLAN_HOUR || org.done.includes(date) || !isBankBusinessDay(date)) continue;
     // Promises whose date passed unpaid are broken before the day is planned: the cadence resumes.
     await breakOverduePromises(db, org.id, date);
     const result = await planDay(db, org.id, date, { now });
