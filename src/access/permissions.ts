@@ -18,6 +18,8 @@ export const PERMISSIONS = [
   'tasks:work',
   'letters:print',
   'payments:import',
+  'agreements:write',
+  'agreements:cancel',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -40,8 +42,18 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tasks:work',
     'letters:print',
     'payments:import',
+    'agreements:write',
+    'agreements:cancel',
   ],
-  collector: ['session', 'portfolio:read', 'imports:read', 'consent:write', 'holds:write', 'tasks:work'],
+  collector: [
+    'session',
+    'portfolio:read',
+    'imports:read',
+    'consent:write',
+    'holds:write',
+    'tasks:work',
+    'agreements:write',
+  ],
   client_viewer: ['session', 'portfolio:read', 'imports:read'],
   auditor: ['session', 'portfolio:read', 'imports:read', 'audit:read'],
 };

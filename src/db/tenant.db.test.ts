@@ -35,6 +35,12 @@ const TENANT_TABLES = [
   'payment_files',
   'payments',
   'payment_allocations',
+  'agreements',
+  'agreement_originals',
+  'agreement_installments',
+  'remessa_files',
+  'recoveries',
+  'portal_sessions',
 ];
 
 describe('row-level security', () => {

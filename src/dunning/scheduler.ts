@@ -1,4 +1,5 @@
 import type { Database } from '../db/client.ts';
+import { breakOverdueAgreements } from '../payments/agreements.ts';
 import { breakOverduePromises } from '../payments/allocate.ts';
 import { isBankBusinessDay, localDateIn } from './calendar.ts';
 import { type PlanResult, planDay } from './planner.ts';
@@ -35,6 +36,8 @@ export async function schedulerTick(
     if (hour < PLAN_HOUR || org.done.includes(date) || !isBankBusinessDay(date)) continue;
     // Promises whose date passed unpaid are broken before the day is planned: the cadence resumes.
     await breakOverduePromises(db, org.id, date);
+    // So are agreements with a payment late beyond their tolerance: the originals come back.
+    await breakOverdueAgreements(db, org.id, date);
     const result = await planDay(db, org.id, date, { now });
     if (result.businessDay) options.onPlanned?.(org.id, result);
   }

@@ -13,6 +13,7 @@ import { channelRoutes, publicChannelRoutes } from '../channels/routes.ts';
 import { dunningRoutes } from '../dunning/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { lgpdRoutes } from '../lgpd/routes.ts';
+import { agreementRoutes } from '../payments/agreementRoutes.ts';
 import { paymentRoutes, publicPaymentRoutes } from '../payments/routes.ts';
 import { portfolioRoutes } from '../portfolio/routes.ts';
 import { Problem } from '../shared/problem.ts';
@@ -161,6 +162,7 @@ export async function buildServer(
     dunningRoutes(typed, context);
     channelRoutes(typed, context);
     paymentRoutes(typed, context);
+    agreementRoutes(typed, context);
   });
 
   const hasWeb = existsSync(`${WEB_ROOT}index.html`);

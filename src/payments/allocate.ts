@@ -2,8 +2,10 @@ import type { Scope } from '../access/scope.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Database, SqlExecutor } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
-import type { CalendarDate } from '../shared/dates.ts';
+import { type CalendarDate, todayIn } from '../shared/dates.ts';
+import { completePaidAgreements } from './agreements.ts';
 import { type ChargeTerms, calculateCharges } from './charges.ts';
+import { recordRecoveries } from './recovery.ts';
 import { rateTables } from './terms.ts';
 
 /** A payment as it arrives, from any source (bank return file, statement, Pix webhook, by hand). */
@@ -33,6 +35,8 @@ export type PaymentOutcome = {
   chargesCents: number;
   creditCents: number;
   matchedBy: string | null;
+  /** The debtor it was matched to, if any. */
+  debtorId: number | null;
   receivableIds: number[];
 };
 
@@ -135,6 +139,7 @@ export async function takePayments(
           chargesCents: 0,
           creditCents: 0,
           matchedBy: null,
+          debtorId: null,
           receivableIds: [],
         });
         continue;
@@ -154,6 +159,7 @@ export async function takePayments(
           chargesCents: 0,
           creditCents: 0,
           matchedBy: null,
+          debtorId: null,
           receivableIds: [],
         });
         continue;
@@ -242,6 +248,7 @@ export async function takePayments(
         chargesCents,
         creditCents: remaining,
         matchedBy: target.matchedBy,
+        debtorId: target.debtorId,
         receivableIds: paid,
       });
     }
@@ -266,6 +273,35 @@ export async function takePayments(
       });
     }
     await settlePromises(tx, scope.orgId);
+    // Agreements whose every payment was made are completed; debtors left owing nothing are recovered.
+    const completed = await completePaidAgreements(tx, scope.orgId);
+    const recovered = new Map<
+      number,
+      { debtorId: number; cents: number; day: string; agreementId: number | null }
+    >();
+    incoming.forEach((p, index) => {
+      const o = outcomes[index];
+      const debtorId = o?.debtorId;
+      if (!o || o.duplicate || !debtorId || o.allocatedCents === 0) return;
+      const seen = recovered.get(debtorId);
+      recovered.set(debtorId, {
+        debtorId,
+        cents: (seen?.cents ?? 0) + o.allocatedCents + o.chargesCents,
+        day: seen && seen.day > p.paidOn ? seen.day : p.paidOn,
+        agreementId: null,
+      });
+    });
+    for (const a of completed) {
+      const seen = recovered.get(a.debtorId);
+      recovered.set(a.debtorId, {
+        debtorId: a.debtorId,
+        cents: a.totalCents,
+        day: seen?.day ?? todayIn(scope.timeZone),
+        agreementId: a.agreementId,
+      });
+    }
+    const byDay = Map.groupBy(recovered.values(), (r) => r.day);
+    for (const [day, list] of byDay) await recordRecoveries(tx, scope.orgId, day, list);
     return outcomes;
   });
 }

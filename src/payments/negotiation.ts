@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/log.ts';
 import type { Database } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { type CalendarDate, daysBetween, todayIn } from '../shared/dates.ts';
-import { badRequest, notFound } from '../shared/problem.ts';
+import { badRequest, conflict, notFound } from '../shared/problem.ts';
 import {
   DEFAULT_POLICY,
   type NegotiationPolicy,
@@ -12,7 +12,7 @@ import {
   proposeOffers,
   validatePolicy,
 } from './offers.ts';
-import { debtorCharges } from './terms.ts';
+import { type DebtorCharges, debtorCharges } from './terms.ts';
 
 export async function getPolicy(db: Database, scope: Scope, creditorId: number): Promise<NegotiationPolicy> {
   if (!canSeeCreditor(scope, creditorId)) throw notFound(`creditor ${creditorId}`);
@@ -59,6 +59,17 @@ export async function setPolicy(
   });
 }
 
+export type DebtorOffers = {
+  asOf: CalendarDate;
+  totalCents: number;
+  creditorId: number | null;
+  /** The receivables the offers are for, updated to `asOf`. */
+  receivables: DebtorCharges['receivables'];
+  policy: NegotiationPolicy | null;
+  offers: Offer[];
+  error: string | null;
+};
+
 /**
  * The offers for what a debtor owes as of a date (updated by the creditor's terms): pay now with the
  * discount the policy allows for how late it is, or in installments within the policy, each explained.
@@ -68,16 +79,47 @@ export async function debtorOffers(
   scope: Scope,
   debtorId: number,
   asOfInput?: CalendarDate,
-): Promise<{ asOf: CalendarDate; totalCents: number; offers: Offer[]; error: string | null }> {
+  options: { receivableIds?: readonly number[] } = {},
+): Promise<DebtorOffers> {
   const asOf = asOfInput ?? todayIn(scope.timeZone);
   // Offers need the amounts only: no Pix code or QR is made for them.
-  const charges = await debtorCharges(db, scope, debtorId, asOf, { withPix: false });
+  const all = await debtorCharges(db, scope, debtorId, asOf, { withPix: false });
+  const selected = options.receivableIds ? new Set(options.receivableIds) : null;
+  const unknown = options.receivableIds?.filter((id) => !all.receivables.some((r) => r.receivableId === id));
+  if (unknown && unknown.length > 0)
+    throw badRequest(`Os títulos ${unknown.join(', ')} não estão em aberto para este devedor.`);
+  // The payments of an agreement that is running are not renegotiated: the agreement governs them.
+  const running = await withTenant(db, scope.orgId, (tx) =>
+    tx.query<{ receivableId: number; agreementId: number }>(
+      `select i.receivable_id as "receivableId", i.agreement_id as "agreementId"
+         from agreement_installments i join agreements a on a.org_id = i.org_id and a.id = i.agreement_id
+        where i.org_id = $1 and a.debtor_id = $2 and a.status = 'active'`,
+      [scope.orgId, debtorId],
+    ),
+  );
+  const governed = new Map(running.map((r) => [r.receivableId, r.agreementId]));
+  const inAgreement = [...new Set(options.receivableIds?.flatMap((id) => governed.get(id) ?? []) ?? [])];
+  if (inAgreement.length > 0)
+    throw conflict(
+      `Estes títulos são pagamentos do acordo nº ${inAgreement.join(', ')}, que está em andamento.`,
+    );
+  const kept = all.receivables.filter(
+    (r) => !governed.has(r.receivableId) && (selected === null || selected.has(r.receivableId)),
+  );
+  const charges = { ...all, receivables: kept, totalCents: kept.reduce((sum, r) => sum + r.totalCents, 0) };
   if (charges.error || charges.receivables.length === 0)
     return {
       asOf,
       totalCents: charges.totalCents,
+      creditorId: null,
+      receivables: charges.receivables,
+      policy: null,
       offers: [],
-      error: charges.error ?? 'Não há débitos em aberto.',
+      error:
+        charges.error ??
+        (governed.size > 0
+          ? `Há um acordo em andamento (nº ${[...new Set(governed.values())].join(', ')}): os pagamentos dele não são renegociados.`
+          : 'Não há débitos em aberto.'),
     };
   const [creditor] = await withTenant(db, scope.orgId, (tx) =>
     tx.query<{ creditorId: number }>(
@@ -97,5 +139,13 @@ export async function debtorOffers(
     today: todayIn(scope.timeZone),
     asOf,
   });
-  return { asOf, totalCents: charges.totalCents, offers, error: null };
+  return {
+    asOf,
+    totalCents: charges.totalCents,
+    creditorId: creditor?.creditorId ?? null,
+    receivables: charges.receivables,
+    policy,
+    offers,
+    error: null,
+  };
 }

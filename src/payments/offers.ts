@@ -83,7 +83,12 @@ export type NegotiationPolicy = {
   installmentOptions: number[];
   /** Days from today to the first due date (cash payment or entrada). */
   firstDueInDays: number;
+  /** Days an agreement's payment may be late before the agreement breaks; 10 when absent. */
+  breakToleranceDays?: number;
 };
+
+export const DEFAULT_BREAK_TOLERANCE_DAYS = 10;
+export const MAX_BREAK_TOLERANCE_DAYS = 90;
 
 /** A suggested starting point; each creditor tunes its own. */
 export const DEFAULT_POLICY: NegotiationPolicy = {
@@ -99,6 +104,7 @@ export const DEFAULT_POLICY: NegotiationPolicy = {
   installmentMonthlyRatePercent: '1.99',
   installmentOptions: [3, 6, 12],
   firstDueInDays: 3,
+  breakToleranceDays: DEFAULT_BREAK_TOLERANCE_DAYS,
 };
 
 /** Upper bounds that keep the arithmetic and the schedule sane. */
@@ -338,6 +344,14 @@ export function validatePolicy(policy: NegotiationPolicy): string[] {
       }
       if (typeof option === 'number') seen.add(option);
     }
+  }
+  if (
+    policy.breakToleranceDays !== undefined &&
+    !isIntegerIn(policy.breakToleranceDays, 0, MAX_BREAK_TOLERANCE_DAYS)
+  ) {
+    problems.push(
+      `Tolerância de atraso do acordo inválida (${String(policy.breakToleranceDays)}): de 0 a ${MAX_BREAK_TOLERANCE_DAYS} dias`,
+    );
   }
   if (!isIntegerIn(policy.firstDueInDays, 0, MAX_FIRST_DUE_IN_DAYS)) {
     problems.push(

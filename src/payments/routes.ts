@@ -115,6 +115,7 @@ export function paymentRoutes(app: App, { db, config }: AppContext) {
     installmentMonthlyRatePercent: Type.String({ maxLength: 10 }),
     installmentOptions: Type.Array(Type.Integer({ minimum: 2, maximum: 120 }), { maxItems: 3 }),
     firstDueInDays: Type.Integer({ minimum: 0, maximum: 365 }),
+    breakToleranceDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 90 })),
   });
   app.get(
     '/api/v1/creditors/:id/negotiation-policy',
@@ -153,7 +154,16 @@ export function paymentRoutes(app: App, { db, config }: AppContext) {
         summary:
           'Offers within the creditor’s policy for what the debtor owes: pay now with a discount, or in installments, each explained',
         params: Type.Object({ id: Id }),
-        querystring: Type.Object({ asOf: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) }),
+        querystring: Type.Object({
+          asOf: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+          receivableIds: Type.Optional(
+            Type.String({
+              pattern: '^\\d+(,\\d+)*$',
+              maxLength: 2000,
+              description: 'comma-separated; all open when absent',
+            }),
+          ),
+        }),
         response: {
           200: Type.Object({
             asOf: Type.String(),
@@ -186,7 +196,8 @@ export function paymentRoutes(app: App, { db, config }: AppContext) {
       const asOf = request.query.asOf;
       if (asOf !== undefined && !isCalendarDate(asOf))
         throw badRequest(`${asOf} is not a valid date (YYYY-MM-DD)`);
-      return debtorOffers(db, requireScope(request), request.params.id, asOf);
+      const receivableIds = request.query.receivableIds?.split(',').map(Number);
+      return debtorOffers(db, requireScope(request), request.params.id, asOf, { receivableIds });
     },
   );
 

@@ -54,6 +54,20 @@ export const creditors = pgTable(
     pixCity: text('pix_city'),
     /** Negotiation policy (discounts, installments); null = the default policy. */
     negotiationPolicy: jsonb('negotiation_policy').$type<Record<string, unknown>>(),
+    /** Boleto issuing account (Banco do Brasil, 7-digit convênio): agreements' installments carry boletos. */
+    boletoAgency: text('boleto_agency'),
+    boletoAccount: text('boleto_account'),
+    boletoConvenio: text('boleto_convenio'),
+    boletoCarteira: text('boleto_carteira'),
+    /** The next nosso número sequence of the convênio: taken with `update ... returning`, never reused. */
+    boletoNextSequence: bigint('boleto_next_sequence', { mode: 'number' }).notNull().default(1),
+    /** The next remessa file number (NSA) for the bank. */
+    remessaNextNsa: integer('remessa_next_nsa').notNull().default(1),
+    /** The Pix PSP's API Pix base URL and OAuth client: when set, installments get `cobv` charges. */
+    pspUrl: text('psp_url'),
+    pspClientId: text('psp_client_id'),
+    /** The client secret, encrypted with REGUA_SECRET_KEY (`src/shared/secrets.ts`). */
+    pspClientSecret: text('psp_client_secret'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -103,7 +117,15 @@ export const debtors = pgTable(
   ],
 );
 
-export const RECEIVABLE_STATUSES = ['open', 'partially_paid', 'paid', 'cancelled', 'written_off'] as const;
+/** `in_agreement`: an original renegotiated into an agreement; its balance waits there until the agreement ends. */
+export const RECEIVABLE_STATUSES = [
+  'open',
+  'partially_paid',
+  'paid',
+  'cancelled',
+  'written_off',
+  'in_agreement',
+] as const;
 export type ReceivableStatus = (typeof RECEIVABLE_STATUSES)[number];
 
 /** A título: one amount owed on one due date. */
@@ -139,7 +161,7 @@ export const receivables = pgTable(
     foreignKey({ columns: [t.orgId, t.debtorId], foreignColumns: [debtors.orgId, debtors.id] }),
     check(
       'receivables_status_check',
-      sql`${t.status} in ('open','partially_paid','paid','cancelled','written_off')`,
+      sql`${t.status} in ('open','partially_paid','paid','cancelled','written_off','in_agreement')`,
     ),
     check(
       'receivables_amounts_check',

@@ -72,6 +72,12 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/creditors/{id}/negotiation-policy': 'portfolio:read',
   'PUT /api/v1/creditors/{id}/negotiation-policy': 'portfolio:write',
   'GET /api/v1/debtors/{id}/offers': 'portfolio:read',
+  'GET /api/v1/debtors/{id}/agreements': 'portfolio:read',
+  'POST /api/v1/debtors/{id}/agreements': 'agreements:write',
+  'GET /api/v1/agreements/{id}': 'portfolio:read',
+  'POST /api/v1/agreements/{id}/cancel': 'agreements:cancel',
+  'GET /api/v1/agreements/{id}/installments/{number}/boleto.pdf': 'portfolio:read',
+  'GET /api/v1/recovered': 'portfolio:read',
   'POST /api/v1/debtors/{id}/holds': 'holds:write',
   'POST /api/v1/holds/{id}/release': 'holds:write',
 };
