@@ -44,6 +44,10 @@ export type Config = {
    * 6000; 0 turns the limit off, e.g. behind a proxy that already limits).
    */
   webhookRatePerMinute: number;
+  /** `REGUA_PORTAL_RATE_PER_MINUTE`: requests per minute one address may make to the debtor portal's API. */
+  portalRatePerMinute: number;
+  /** `REGUA_PORTAL_LINK_DAYS`: how long the portal links in messages stay valid. */
+  portalLinkDays: number;
   /**
    * `REGUA_BOUNCE_DOMAIN` and `REGUA_BOUNCE_SMTP_PORT`: e-mails are sent with a VERP envelope sender
    * at this domain, and Régua receives the bounces on this port (delivered there by the domain's MX).
@@ -98,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bounceDomain: env.REGUA_BOUNCE_DOMAIN || null,
     bounceSmtpPort: intSetting(env, 'REGUA_BOUNCE_SMTP_PORT', 0),
     webhookRatePerMinute: intSetting(env, 'REGUA_WEBHOOK_RATE_PER_MINUTE', 6000),
+    portalRatePerMinute: intSetting(env, 'REGUA_PORTAL_RATE_PER_MINUTE', 300),
+    portalLinkDays: intSetting(env, 'REGUA_PORTAL_LINK_DAYS', 30),
     sandboxLatencyMs: intSetting(env, 'REGUA_SANDBOX_LATENCY_MS', 0),
     sessionDays: intSetting(env, 'REGUA_SESSION_DAYS', 7),
     logLevel: env.LOG_LEVEL || 'info',

@@ -7,6 +7,7 @@ import { startScheduler } from './dunning/scheduler.ts';
 import { importJobHandler } from './imports/jobs.ts';
 import { releaseOrphanedJobs, startWorker, type Worker } from './jobs/queue.ts';
 import { applyRetention } from './lgpd/anonymize.ts';
+import { portalUrl, signPortalLink } from './portal/links.ts';
 
 export type Background = { jobs: Worker; dispatcher: Dispatcher; stop(): Promise<void> };
 
@@ -48,6 +49,13 @@ export async function startBackground(
     batchSize: config.dispatchBatchSize,
     leaseMs: config.dispatchLeaseMs,
     onError: onError('dispatch'),
+    portalLink: config.secretKey
+      ? (orgId, debtorId) =>
+          portalUrl(
+            config.publicUrl,
+            signPortalLink(config.secretKey as Buffer, { orgId, debtorId, days: config.portalLinkDays }),
+          )
+      : undefined,
   });
   const scheduler = config.runScheduler
     ? startScheduler(db, {

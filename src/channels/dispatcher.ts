@@ -23,6 +23,8 @@ export type DispatchOptions = {
   /** How long a claim lasts before another dispatcher may take the message over (ms). */
   leaseMs?: number;
   now?: () => Date;
+  /** The debtor's signed portal link, for `{{paymentLink}}`; without it the variable is unavailable. */
+  portalLink?: (orgId: number, debtorId: number) => string;
 };
 
 export type DispatchOutcome = {
@@ -37,6 +39,7 @@ export type DispatchOutcome = {
 type Claimed = {
   orgId: number;
   id: number;
+  debtorId: number;
   idempotencyKey: string;
   channel: string;
   purpose: string;
@@ -142,7 +145,7 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
          from next where m.org_id = next.org_id and m.id = next.id
        returning m.*
      )
-     select m.org_id as "orgId", m.id, m.idempotency_key as "idempotencyKey", m.channel, m.purpose, m.uf,
+     select m.org_id as "orgId", m.id, m.debtor_id as "debtorId", m.idempotency_key as "idempotencyKey", m.channel, m.purpose, m.uf,
             m.to_address as "toAddress", m.attempts, m.version_id as "versionId", m.step_key as "stepKey",
             m.variant_key as "variantKey", m.subject as "storedSubject", m.body as "storedBody", d.name as "debtorName", d.document as "debtorDocument",
             d.kind as "debtorKind", (d.channel_preferences -> m.channel ->> 'optedOutAt') is not null as "optedOut",
@@ -213,7 +216,9 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
     }
     const window = definition?.settings.contactWindow ?? DEFAULT_CONTACT_WINDOW;
     // Answers to the debtor's own messages are service, not collection contacts: they go at once.
-    const answering = m.purpose === 'opt_out_confirmation' || m.purpose === 'conversation';
+    // So are the portal's one-time codes, which the debtor is waiting for.
+    const answering =
+      m.purpose === 'opt_out_confirmation' || m.purpose === 'conversation' || m.purpose === 'portal_code';
     if (WINDOWED_CHANNELS.has(m.channel) && !answering && !contactAllowedAt(now, m.uf, window)) {
       updates.push({
         ...blank,
@@ -226,7 +231,7 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
       });
       continue;
     }
-    const values = templateValues(contextOf(m, localDateIn(now, m.timeZone)));
+    const values = templateValues(contextOf(m, localDateIn(now, m.timeZone), options.portalLink));
     let rendered: { subject: string | null; body: string };
     if (standalone) {
       rendered = { subject: m.storedSubject, body: m.storedBody ?? '' };
@@ -381,7 +386,11 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
   return outcome;
 }
 
-function contextOf(m: Claimed, asOf: string): TemplateContext {
+function contextOf(
+  m: Claimed,
+  asOf: string,
+  portalLink?: (orgId: number, debtorId: number) => string,
+): TemplateContext {
   return {
     debtor: { name: m.debtorName, document: m.debtorDocument, kind: m.debtorKind },
     creditor: {
@@ -394,7 +403,7 @@ function contextOf(m: Claimed, asOf: string): TemplateContext {
     },
     receivables: m.receivables,
     asOf,
-    paymentLink: null,
+    paymentLink: portalLink ? portalLink(m.orgId, m.debtorId) : null,
     pixCopiaECola: pixFor(m),
     linhaDigitavel: null,
   };

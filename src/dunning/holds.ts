@@ -37,6 +37,8 @@ export async function placeHold(
     receivableId?: number | null;
     kind: HoldKind;
     untilDate?: CalendarDate | null;
+    /** For a promise: the amount promised, in centavos. */
+    amountCents?: number | null;
     reason: string;
   },
 ): Promise<Hold> {
@@ -56,8 +58,8 @@ export async function placeHold(
       if (!receivable) throw notFound(`receivable ${input.receivableId} of debtor ${input.debtorId}`);
     }
     const [hold] = await tx.query<Hold>(
-      `insert into collection_holds (org_id, debtor_id, receivable_id, kind, until_date, reason, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
+      `insert into collection_holds (org_id, debtor_id, receivable_id, kind, until_date, reason, created_by, amount_cents)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${COLUMNS}`,
       [
         scope.orgId,
         input.debtorId,
@@ -66,6 +68,7 @@ export async function placeHold(
         input.untilDate ?? null,
         input.reason,
         scope.actor,
+        input.amountCents ?? null,
       ],
     );
     if (!hold) throw new Error('hold insert returned nothing');

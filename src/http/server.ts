@@ -15,6 +15,7 @@ import { importRoutes } from '../imports/routes.ts';
 import { lgpdRoutes } from '../lgpd/routes.ts';
 import { agreementRoutes } from '../payments/agreementRoutes.ts';
 import { paymentRoutes, publicPaymentRoutes } from '../payments/routes.ts';
+import { portalRoutes } from '../portal/routes.ts';
 import { portfolioRoutes } from '../portfolio/routes.ts';
 import { Problem } from '../shared/problem.ts';
 import { authenticator, authorize } from './auth.ts';
@@ -150,6 +151,7 @@ export async function buildServer(
   publicAccessRoutes(app, context);
   publicChannelRoutes(app, context);
   publicPaymentRoutes(app, context);
+  portalRoutes(app, context);
   await app.register(async (api) => {
     const typed: App = api.withTypeProvider<TypeBoxTypeProvider>();
     typed.addHook('onRequest', authenticator(context.db, context.localToken ?? null));
