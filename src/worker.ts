@@ -60,6 +60,7 @@ export async function startBackground(
   const scheduler = config.runScheduler
     ? startScheduler(db, {
         onError: onError('planner'),
+        secretKey: config.secretKey,
         onPlanned: (orgId, result) => {
           log(
             `Planned ${result.date} for organization ${orgId}: ${result.planned} contacts, ${result.skipped} skipped.`,

@@ -1,6 +1,7 @@
 import type { Database } from '../db/client.ts';
 import { breakOverdueAgreements } from '../payments/agreements.ts';
 import { breakOverduePromises } from '../payments/allocate.ts';
+import { registerPendingCharges } from '../payments/collectionAccount.ts';
 import { isBankBusinessDay, localDateIn } from './calendar.ts';
 import { type PlanResult, planDay } from './planner.ts';
 
@@ -14,7 +15,12 @@ export const PLAN_HOUR = 6;
 export async function schedulerTick(
   db: Database,
   now: Date,
-  options: { stopped?: () => boolean; onPlanned?: (orgId: number, result: PlanResult) => void } = {},
+  options: {
+    stopped?: () => boolean;
+    onPlanned?: (orgId: number, result: PlanResult) => void;
+    /** To register with the PSP the Pix charges that could not be registered when their agreement was made. */
+    secretKey?: Buffer | null;
+  } = {},
 ): Promise<void> {
   const orgs = await db.query<{ id: number; timeZone: string; done: string[] }>(
     `select o.id, o.time_zone as "timeZone",
@@ -26,6 +32,7 @@ export async function schedulerTick(
   );
   for (const org of orgs) {
     if (options.stopped?.()) return;
+    if (options.secretKey) await registerPendingCharges(db, org.id, options.secretKey);
     const date = localDateIn(now, org.timeZone);
     const hour = Number(
       new Intl.DateTimeFormat('en-GB', { timeZone: org.timeZone, hour: '2-digit', hour12: false }).format(
@@ -55,6 +62,7 @@ export function startScheduler(
     now?: () => Date;
     onPlanned?: (orgId: number, result: PlanResult) => void;
     onError?: (error: unknown) => void;
+    secretKey?: Buffer | null;
   } = {},
 ): { stop(): Promise<void> } {
   let stopped = false;
@@ -63,6 +71,7 @@ export function startScheduler(
     schedulerTick(db, options.now?.() ?? new Date(), {
       stopped: () => stopped,
       onPlanned: options.onPlanned,
+      secretKey: options.secretKey,
     });
   const run = () => {
     if (stopped || running) return;

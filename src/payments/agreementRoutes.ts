@@ -10,6 +10,8 @@ import {
   listAgreements,
 } from './agreements.ts';
 import { boletoPdf } from './boletoPdf.ts';
+import { generateRemessa, listRemessas, remessaFile } from './boletoRegistration.ts';
+import { getCollectionAccount, setCollectionAccount } from './collectionAccount.ts';
 import { listRecovered } from './recovery.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
@@ -63,7 +65,7 @@ export const AcceptBody = Type.Object({
   requestKey: Type.Optional(Type.String({ minLength: 8, maxLength: 100 })),
 });
 
-export function agreementRoutes(app: App, { db }: AppContext) {
+export function agreementRoutes(app: App, { db, config }: AppContext) {
   app.get(
     '/api/v1/debtors/:id/agreements',
     {
@@ -92,10 +94,12 @@ export function agreementRoutes(app: App, { db }: AppContext) {
       },
     },
     async (request, reply) => {
-      const agreement = await acceptOffer(db, requireScope(request), {
-        debtorId: request.params.id,
-        ...request.body,
-      });
+      const agreement = await acceptOffer(
+        db,
+        requireScope(request),
+        { debtorId: request.params.id, ...request.body },
+        { secretKey: config.secretKey },
+      );
       return reply.code(201).send(agreement);
     },
   );
@@ -127,7 +131,10 @@ export function agreementRoutes(app: App, { db }: AppContext) {
         response: { 200: AgreementSchema },
       },
     },
-    async (request) => cancelAgreement(db, requireScope(request), request.params.id, request.body.reason),
+    async (request) =>
+      cancelAgreement(db, requireScope(request), request.params.id, request.body.reason, {
+        secretKey: config.secretKey,
+      }),
   );
 
   app.get(
@@ -154,6 +161,141 @@ export function agreementRoutes(app: App, { db }: AppContext) {
           `inline; filename="boleto-acordo-${request.params.id}-${request.params.number}.pdf"`,
         )
         .send(boletoPdf(data));
+    },
+  );
+
+  const Account = Type.Object({
+    boleto: Type.Union([
+      Type.Object({
+        agency: Type.String({ maxLength: 10, description: 'e.g. 1234-5' }),
+        account: Type.String({ maxLength: 20, description: 'e.g. 12345-6' }),
+        convenio: Type.String({ maxLength: 7, description: 'Banco do Brasil, 7 digits' }),
+        carteira: Type.String({ maxLength: 2 }),
+      }),
+      Type.Null(),
+    ]),
+    psp: Type.Union([
+      Type.Object({
+        url: Type.String({ maxLength: 300 }),
+        clientId: Type.String({ maxLength: 200 }),
+        hasSecret: Type.Boolean(),
+      }),
+      Type.Null(),
+    ]),
+  });
+  app.get(
+    '/api/v1/creditors/:id/collection-account',
+    {
+      config: { permission: 'providers:manage' },
+      schema: {
+        tags: ['agreements'],
+        summary: 'The creditor’s boleto convênio and Pix PSP (the PSP secret is never returned)',
+        params: Type.Object({ id: Id }),
+        response: { 200: Account },
+      },
+    },
+    async (request) => getCollectionAccount(db, requireScope(request), request.params.id),
+  );
+  app.put(
+    '/api/v1/creditors/:id/collection-account',
+    {
+      config: { permission: 'providers:manage' },
+      schema: {
+        tags: ['agreements'],
+        summary:
+          'Sets the boleto convênio (Banco do Brasil) and the Pix PSP (API Pix: OAuth client; the secret is encrypted; omit it to keep the stored one)',
+        params: Type.Object({ id: Id }),
+        body: Type.Object({
+          boleto: Type.Union([
+            Type.Object({
+              agency: Type.String({ maxLength: 10 }),
+              account: Type.String({ maxLength: 20 }),
+              convenio: Type.String({ maxLength: 10 }),
+              carteira: Type.String({ maxLength: 3 }),
+            }),
+            Type.Null(),
+          ]),
+          psp: Type.Union([
+            Type.Object({
+              url: Type.String({ maxLength: 300 }),
+              clientId: Type.String({ maxLength: 200 }),
+              clientSecret: Type.Optional(Type.String({ maxLength: 500 })),
+            }),
+            Type.Null(),
+          ]),
+        }),
+        response: { 200: Account },
+      },
+    },
+    async (request) =>
+      setCollectionAccount(db, requireScope(request), request.params.id, request.body, config.secretKey),
+  );
+
+  const Remessa = Type.Object({
+    id: Id,
+    nsa: Type.Integer(),
+    filename: Type.String(),
+    titles: Type.Integer(),
+    totalCents: Type.Integer(),
+    createdBy: Type.String(),
+    createdAt: Type.Unsafe<Date>({ type: 'string', format: 'date-time' }),
+  });
+  app.get(
+    '/api/v1/creditors/:id/remessas',
+    {
+      config: { permission: 'payments:import' },
+      schema: {
+        tags: ['agreements'],
+        summary: 'The CNAB 240 remessa files generated for the creditor, newest first',
+        params: Type.Object({ id: Id }),
+        response: { 200: Type.Object({ items: Type.Array(Remessa) }) },
+      },
+    },
+    async (request) => ({ items: await listRemessas(db, requireScope(request), request.params.id) }),
+  );
+  app.post(
+    '/api/v1/creditors/:id/remessas',
+    {
+      config: { permission: 'payments:import' },
+      schema: {
+        tags: ['agreements'],
+        summary:
+          'Generates the next CNAB 240 remessa: registers the new boletos (movement 01) and writes off the cancelled ones (02); titles the bank would refuse are listed',
+        params: Type.Object({ id: Id }),
+        response: {
+          201: Type.Intersect([
+            Remessa,
+            Type.Object({
+              registered: Type.Integer(),
+              writtenOff: Type.Integer(),
+              refused: Type.Array(
+                Type.Object({ seuNumero: Type.String(), problems: Type.Array(Type.String()) }),
+              ),
+            }),
+          ]),
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await generateRemessa(db, requireScope(request), request.params.id)),
+  );
+  app.get(
+    '/api/v1/remessas/:id/file',
+    {
+      config: { permission: 'payments:import' },
+      schema: {
+        tags: ['agreements'],
+        summary:
+          'The remessa file to send to the bank (CRLF lines of 240 characters; the download is audited)',
+        params: Type.Object({ id: Id }),
+      },
+    },
+    async (request, reply) => {
+      const file = await remessaFile(db, requireScope(request), request.params.id);
+      return reply
+        .type('text/plain; charset=us-ascii')
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .send(file.content);
     },
   );
 

@@ -20,9 +20,11 @@ import { type CalendarDate, todayIn } from '../shared/dates.ts';
 import { conflict, notFound } from '../shared/problem.ts';
 import { BANCO_DO_BRASIL, barcodeToLine, formatLine, issueBancoDoBrasilBoleto } from './boleto.ts';
 import type { BoletoPdfData } from './boletoPdf.ts';
+import { cancelCancelledCharges, registerPendingCharges } from './collectionAccount.ts';
 import { debtorOffers } from './negotiation.ts';
 import { DEFAULT_BREAK_TOLERANCE_DAYS, type Offer } from './offers.ts';
 import { creditorPix } from './pix.ts';
+import { reguaTxid } from './psp.ts';
 
 export type AgreementStatus = 'active' | 'completed' | 'broken' | 'cancelled';
 
@@ -100,7 +102,12 @@ export function installmentTxid(agreementId: number, number: number): string {
  * its Pix and, when the creditor issues boletos, its boleto) and the originals' change of status, in one
  * transaction.
  */
-export async function acceptOffer(db: Database, scope: Scope, request: AcceptRequest): Promise<Agreement> {
+export async function acceptOffer(
+  db: Database,
+  scope: Scope,
+  request: AcceptRequest,
+  options: { secretKey?: Buffer | null } = {},
+): Promise<Agreement> {
   if (request.requestKey) {
     const existing = await findByRequestKey(db, scope, request.requestKey);
     if (existing !== null) return getAgreement(db, scope, existing);
@@ -177,9 +184,11 @@ export async function acceptOffer(db: Database, scope: Scope, request: AcceptReq
       city: string | null;
       convenio: string | null;
       carteira: string | null;
+      psp: boolean;
     }>(
       `select pix_key as "pixKey", coalesce(pix_merchant_name, trade_name, legal_name) as name,
-              coalesce(pix_city, city) as city, boleto_convenio as convenio, boleto_carteira as carteira
+              coalesce(pix_city, city) as city, boleto_convenio as convenio, boleto_carteira as carteira,
+              (psp_url is not null and psp_client_secret is not null and pix_key is not null) as psp
          from creditors where org_id = $1 and id = $2`,
       [scope.orgId, creditorId],
     );
@@ -187,7 +196,11 @@ export async function acceptOffer(db: Database, scope: Scope, request: AcceptReq
       const boleto = creditor?.convenio
         ? await nextBoleto(tx, scope.orgId, creditorId, creditor.convenio, creditor.carteira ?? '17', p)
         : null;
-      const txid = installmentTxid(agreement.id, p.number);
+      // With a PSP the payment's Pix is a cobv registered after commit under this txid; else a static Pix.
+      const pspTxid = creditor?.psp
+        ? reguaTxid({ orgId: scope.orgId, agreementId: agreement.id, installment: p.number })
+        : null;
+      const txid = pspTxid ?? installmentTxid(agreement.id, p.number);
       const [receivable] = await tx.query<{ id: number }>(
         `insert into receivables (org_id, creditor_id, debtor_id, external_id, document_number, installment_number,
                 installment_count, issue_date, due_date, original_cents, open_cents, status, nosso_numero, pix_txid, description)
@@ -208,17 +221,18 @@ export async function acceptOffer(db: Database, scope: Scope, request: AcceptReq
           `Acordo nº ${agreement.id}: ${p.number === 1 && plan.length > 1 ? 'entrada' : `parcela ${p.number} de ${plan.length}`}`,
         ],
       );
-      const pix = creditor
-        ? creditorPix(
-            { pixKey: creditor.pixKey, name: creditor.name, city: creditor.city },
-            p.amountCents,
-            txid,
-          )
-        : null;
+      const pix =
+        creditor && !pspTxid
+          ? creditorPix(
+              { pixKey: creditor.pixKey, name: creditor.name, city: creditor.city },
+              p.amountCents,
+              txid,
+            )
+          : null;
       await tx.query(
         `insert into agreement_installments (org_id, agreement_id, number, receivable_id, due_date, amount_cents,
-                pix_copia_e_cola, boleto_barcode)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+                pix_copia_e_cola, boleto_barcode, psp_txid)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [
           scope.orgId,
           agreement.id,
@@ -228,6 +242,7 @@ export async function acceptOffer(db: Database, scope: Scope, request: AcceptReq
           p.amountCents,
           pix,
           boleto?.barcode ?? null,
+          pspTxid,
         ],
       );
     }
@@ -253,6 +268,8 @@ export async function acceptOffer(db: Database, scope: Scope, request: AcceptReq
     if (existing !== null) return getAgreement(db, scope, existing);
   }
   if (id === null) throw conflict('O acordo não pôde ser criado; tente de novo.');
+  // The PSP's charges: registered now; what fails is retried by the scheduler.
+  await registerPendingCharges(db, scope.orgId, options.secretKey ?? null, { agreementId: id });
   return getAgreement(db, scope, id);
 }
 
@@ -403,6 +420,7 @@ export async function cancelAgreement(
   scope: Scope,
   agreementId: number,
   reason: string,
+  options: { secretKey?: Buffer | null } = {},
 ): Promise<Agreement> {
   await getAgreement(db, scope, agreementId);
   const done = await withTenant(db, scope.orgId, (tx) =>
@@ -413,6 +431,7 @@ export async function cancelAgreement(
     }),
   );
   if (!done) throw conflict(`O acordo ${agreementId} não está ativo.`);
+  await cancelCancelledCharges(db, scope.orgId, options.secretKey ?? null, agreementId);
   return getAgreement(db, scope, agreementId);
 }
 

@@ -195,6 +195,8 @@ export const agreementInstallments = pgTable(
     boletoBarcode: text('boleto_barcode'),
     /** The remessa file that registered the boleto with the bank. */
     remessaId: bigint('remessa_id', { mode: 'number' }),
+    /** The remessa file that asked the bank to write the boleto off (the payment was cancelled). */
+    baixaRemessaId: bigint('baixa_remessa_id', { mode: 'number' }),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.agreementId, t.number] }),

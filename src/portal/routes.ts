@@ -226,7 +226,12 @@ export function portalRoutes(app: App, { db, config }: AppContext) {
       },
       async (request, reply) => {
         const { debtor, scope } = await session(request);
-        const agreement = await acceptOffer(db, scope, { debtorId: debtor.debtorId, ...request.body });
+        const agreement = await acceptOffer(
+          db,
+          scope,
+          { debtorId: debtor.debtorId, ...request.body },
+          { secretKey: key },
+        );
         return reply.code(201).send(agreement);
       },
     );

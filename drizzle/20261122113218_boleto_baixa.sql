@@ -1,0 +1,1 @@
+ALTER TABLE "agreement_installments" ADD COLUMN "baixa_remessa_id" bigint;
