@@ -1,6 +1,7 @@
 import { channelsBenchmark } from './channels.ts';
 import { dispatchBenchmark, planBenchmark } from './dunning.ts';
 import { importBenchmark } from './import.ts';
+import { portalBenchmark } from './portal.ts';
 import { webhooksBenchmark } from './webhooks.ts';
 
 /** `npm run bench [-- NAME] [options]`: every benchmark, or the one named, with its own options. */
@@ -10,6 +11,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   dispatch: dispatchBenchmark,
   channels: channelsBenchmark,
   webhooks: webhooksBenchmark,
+  portal: portalBenchmark,
 };
 
 const [first, ...rest] = process.argv.slice(2);

@@ -79,11 +79,14 @@ export async function debtorOffers(
   scope: Scope,
   debtorId: number,
   asOfInput?: CalendarDate,
-  options: { receivableIds?: readonly number[] } = {},
+  options: { receivableIds?: readonly number[]; charges?: DebtorCharges } = {},
 ): Promise<DebtorOffers> {
   const asOf = asOfInput ?? todayIn(scope.timeZone);
   // Offers need the amounts only: no Pix code or QR is made for them.
-  const all = await debtorCharges(db, scope, debtorId, asOf, { withPix: false });
+  const all =
+    options.charges?.asOf === asOf
+      ? options.charges
+      : await debtorCharges(db, scope, debtorId, asOf, { withPix: false });
   const selected = options.receivableIds ? new Set(options.receivableIds) : null;
   const unknown = options.receivableIds?.filter((id) => !all.receivables.some((r) => r.receivableId === id));
   if (unknown && unknown.length > 0)

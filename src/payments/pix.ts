@@ -457,9 +457,29 @@ export function pixQrPng(payload: string): Promise<Buffer> {
   return QRCode.toBuffer(payload, { ...QR_OPTIONS, type: 'png' });
 }
 
-/** The payload as an SVG QR code (error correction M, 2-module quiet zone). */
+const SVG_CACHE_SIZE = 2_000;
+const svgCache = new Map<string, Promise<string>>();
+
+/**
+ * The payload as an SVG QR code (error correction M, 2-module quiet zone). Drawing one costs
+ * milliseconds and the same payload is asked for again and again (a debtor's portal page on each
+ * visit), so the most recent ones are kept.
+ */
 export function pixQrSvg(payload: string): Promise<string> {
-  return QRCode.toString(payload, { ...QR_OPTIONS, type: 'svg' });
+  const cached = svgCache.get(payload);
+  if (cached) {
+    svgCache.delete(payload);
+    svgCache.set(payload, cached);
+    return cached;
+  }
+  const drawn = QRCode.toString(payload, { ...QR_OPTIONS, type: 'svg' });
+  drawn.catch(() => svgCache.delete(payload));
+  svgCache.set(payload, drawn);
+  if (svgCache.size > SVG_CACHE_SIZE) {
+    const oldest = svgCache.keys().next().value;
+    if (oldest !== undefined) svgCache.delete(oldest);
+  }
+  return drawn;
 }
 
 /**

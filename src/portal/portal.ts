@@ -232,6 +232,13 @@ export async function verifyCode(
 export type PortalSession = { debtor: PortalDebtor; scope: Scope; sessionId: number };
 
 /** The debtor behind a portal session cookie, or null when it is unknown or expired. */
+/** The organization a portal session cookie names, or null when it is not one. */
+export function portalCookieOrg(cookie: string | undefined): number | null {
+  const match = /^([0-9a-z]{1,13})\.([A-Za-z0-9_-]{43})$/.exec(cookie ?? '');
+  const orgId = match?.[1] ? Number.parseInt(match[1], 36) : Number.NaN;
+  return Number.isSafeInteger(orgId) && orgId > 0 ? orgId : null;
+}
+
 export async function portalSession(
   db: Database,
   cookie: string | undefined,

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { withTenant } from '../db/tenant.ts';
+import type { Database } from '../db/client.ts';
+import { inTransaction, withTenant } from '../db/tenant.ts';
 import { placeHold } from '../dunning/holds.ts';
 import { rateLimit } from '../http/ratelimit.ts';
 import type { App, AppContext } from '../http/types.ts';
@@ -20,6 +21,7 @@ import {
   endPortalSession,
   linkDebtor,
   type PortalSession,
+  portalCookieOrg,
   portalSession,
   SESSION_MINUTES,
   sendCode,
@@ -48,14 +50,11 @@ export function portalRoutes(app: App, { db, config }: AppContext) {
     if (!check.ok) throw new Problem(check.reason === 'expired' ? 410 : 404, 'Portal', check.message);
     return check.link;
   };
+  const expired = () =>
+    new Problem(401, 'Portal', 'Sua sessão terminou. Abra de novo o link que você recebeu para entrar.');
   const session = async (request: FastifyRequest): Promise<PortalSession> => {
     const found = await portalSession(db, request.cookies[PORTAL_COOKIE]);
-    if (!found)
-      throw new Problem(
-        401,
-        'Portal',
-        'Sua sessão terminou. Abra de novo o link que você recebeu para entrar.',
-      );
+    if (!found) throw expired();
     return found;
   };
 
@@ -162,57 +161,66 @@ export function portalRoutes(app: App, { db, config }: AppContext) {
         },
       },
       async (request) => {
-        const { debtor, scope } = await session(request);
-        const today = todayIn(scope.timeZone);
-        const [charges, offers, agreements] = await Promise.all([
-          debtorCharges(db, scope, debtor.debtorId, today, { withPix: false }),
-          debtorOffers(db, scope, debtor.debtorId, today),
-          listAgreements(db, scope, debtor.debtorId),
-        ]);
-        const governed = new Set(
-          agreements
-            .filter((a) => a.status === 'active')
-            .flatMap((a) => a.installments.map((i) => i.receivableId)),
-        );
-        const debts = charges.receivables.filter((r) => !governed.has(r.receivableId));
-        const totalCents = debts.reduce((sum, r) => sum + r.totalCents, 0);
-        const pix = await debtsPix(db, scope.orgId, debtor, totalCents, today);
-        const active = await Promise.all(
-          agreements
-            .filter((a) => a.status === 'active')
-            .map(async (a) => ({
-              ...a,
-              installments: await Promise.all(
-                a.installments.map(async (i) => ({
-                  ...i,
-                  qrSvg:
-                    i.pixCopiaECola && (i.status === 'open' || i.status === 'partially_paid')
-                      ? await pixQrSvg(i.pixCopiaECola)
-                      : null,
-                })),
-              ),
-            })),
-        );
-        return {
-          debtor: {
-            firstName: debtor.name.split(/\s+/)[0] ?? '',
-            name: debtor.name,
-            creditorName: debtor.creditorName,
-            creditorCnpj: debtor.creditorCnpj,
-          },
-          asOf: today,
-          totalCents,
-          debts,
-          error: charges.error,
-          pix,
-          offers: governed.size > 0 ? [] : offers.offers,
-          offersNote: offers.error,
-          agreements: active,
-          contacts: debtor.contacts.map(({ id, channel, masked }) => ({ id, channel, masked })),
-          promiseMaxDate: addDays(today, PROMISE_MAX_DAYS),
-        };
+        // The whole page is read in one tenant transaction.
+        const orgId = portalCookieOrg(request.cookies[PORTAL_COOKIE]);
+        if (orgId === null) throw expired();
+        return withTenant(db, orgId, (tx) => mainPage(inTransaction(db, tx), request.cookies[PORTAL_COOKIE]));
       },
     );
+
+    async function mainPage(db: Database, cookie: string | undefined) {
+      const found = await portalSession(db, cookie);
+      if (!found) throw expired();
+      const { debtor, scope } = found;
+      const today = todayIn(scope.timeZone);
+      const charges = await debtorCharges(db, scope, debtor.debtorId, today, { withPix: false });
+      const [offers, agreements] = await Promise.all([
+        debtorOffers(db, scope, debtor.debtorId, today, { charges }),
+        listAgreements(db, scope, debtor.debtorId),
+      ]);
+      const governed = new Set(
+        agreements
+          .filter((a) => a.status === 'active')
+          .flatMap((a) => a.installments.map((i) => i.receivableId)),
+      );
+      const debts = charges.receivables.filter((r) => !governed.has(r.receivableId));
+      const totalCents = debts.reduce((sum, r) => sum + r.totalCents, 0);
+      const pix = await debtsPix(db, scope.orgId, debtor, totalCents, today);
+      const active = await Promise.all(
+        agreements
+          .filter((a) => a.status === 'active')
+          .map(async (a) => ({
+            ...a,
+            installments: await Promise.all(
+              a.installments.map(async (i) => ({
+                ...i,
+                qrSvg:
+                  i.pixCopiaECola && (i.status === 'open' || i.status === 'partially_paid')
+                    ? await pixQrSvg(i.pixCopiaECola)
+                    : null,
+              })),
+            ),
+          })),
+      );
+      return {
+        debtor: {
+          firstName: debtor.name.split(/\s+/)[0] ?? '',
+          name: debtor.name,
+          creditorName: debtor.creditorName,
+          creditorCnpj: debtor.creditorCnpj,
+        },
+        asOf: today,
+        totalCents,
+        debts,
+        error: charges.error,
+        pix,
+        offers: governed.size > 0 ? [] : offers.offers,
+        offersNote: offers.error,
+        agreements: active,
+        contacts: debtor.contacts.map(({ id, channel, masked }) => ({ id, channel, masked })),
+        promiseMaxDate: addDays(today, PROMISE_MAX_DAYS),
+      };
+    }
 
     typed.post(
       '/api/portal/agreements',
