@@ -154,6 +154,10 @@ export class ImportWriter {
           ).map((r) => [r.external_id, r]),
     );
     this.existingShare = existing.size / records.length;
+    const settledHere = await this.settledHere(
+      tx,
+      [...existing.values()].map((r) => r.id),
+    );
     const writes: Record<string, unknown>[] = [];
     const changes = new Map<string, { id: number; changes: Record<string, [unknown, unknown]> }>();
     for (const record of candidates) {
@@ -162,6 +166,7 @@ export class ImportWriter {
         writes.push(record);
         continue;
       }
+      keepWhatReguaSettled(before, record, settledHere.has(before.id));
       const diff: Record<string, [unknown, unknown]> = {};
       for (const c of this.columns) {
         if (before[c.column] !== record[c.column]) diff[c.column] = [before[c.column], record[c.column]];
@@ -192,6 +197,18 @@ export class ImportWriter {
     }
     for (const row of rows) this.seen.add(row.externalId, row.line);
     return { inserted, updated, unchanged: rows.length - inserted - updated, duplicates };
+  }
+
+  /** Of these receivables, those whose balance Régua changed: a payment taken here, or an agreement. */
+  private async settledHere(tx: SqlExecutor, ids: number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const rows = await tx.query<{ id: number }>(
+      `select x.id from unnest($2::bigint[]) as x(id)
+        where exists (select 1 from payment_allocations a where a.org_id = $1 and a.receivable_id = x.id)
+           or exists (select 1 from agreement_originals o where o.org_id = $1 and o.receivable_id = x.id)`,
+      [this.target.orgId, ids],
+    );
+    return new Set(rows.map((r) => r.id));
   }
 
   /**
@@ -322,4 +339,25 @@ function receivablesUpsertSql(columns: { column: string; type: string }[]): stri
       set ${names.map((n) => `${n} = excluded.${n}`).join(', ')}, import_id = excluded.import_id, updated_at = now()
       where (${names.map((n) => `r.${n}`).join(', ')}) is distinct from (${names.map((n) => `excluded.${n}`).join(', ')})
     returning r.id, r.external_id, (r.xmax = 0) as inserted`;
+}
+
+/**
+ * Precedence between the ERP's file and what Régua did: a receivable in an agreement keeps its status
+ * and balance (the agreement governs it), and one Régua took a payment for or settled by an agreement
+ * never gets a higher balance from a file that does not know it yet: the lower of the two stands.
+ */
+function keepWhatReguaSettled(
+  before: Record<string, unknown>,
+  record: Record<string, unknown>,
+  settledHere: boolean,
+): void {
+  if (before.status === 'in_agreement') {
+    record.status = 'in_agreement';
+    record.open_cents = before.open_cents;
+    return;
+  }
+  if (!settledHere || !['open', 'partially_paid', 'paid'].includes(record.status as string)) return;
+  const open = Math.min(Number(record.open_cents), Number(before.open_cents));
+  record.open_cents = open;
+  record.status = open === 0 ? 'paid' : open < Number(record.original_cents) ? 'partially_paid' : 'open';
 }

@@ -5,6 +5,7 @@ import { pixWebhookToken } from '../../src/payments/pixWebhook.ts';
 import { addDays, todayIn } from '../../src/shared/dates.ts';
 import { loginAs, startTestApp } from '../support/app.ts';
 import { pdfText } from '../support/pdf.ts';
+import { importCsv, SAMPLE_CSV } from '../support/seed.ts';
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
 let manager: Awaited<ReturnType<typeof loginAs>>;
@@ -140,6 +141,12 @@ describe('agreements (acordos)', () => {
     expect(second.status).toBe(409);
   });
 
+  it('the ERP’s file imported again does not undo the agreement', async () => {
+    await importCsv(app.db, app.seeded.a.scope, app.creditor.id, SAMPLE_CSV);
+    const rows = await receivablesOf(mariaId);
+    expect(rows.filter((r) => r.status === 'in_agreement').map((r) => r.externalId)).toEqual(['T-1', 'T-2']);
+  });
+
   it('a Pix for an installment pays that installment', async () => {
     const first = plan.installments[0];
     if (!first) throw new Error('no installment');
@@ -173,6 +180,12 @@ describe('agreements (acordos)', () => {
     expect(rows.find((r) => r.externalId === 'T-2')).toMatchObject({
       status: 'partially_paid',
       openCents: 20_000,
+    });
+    // A file from the ERP that does not know of the payment does not raise the balance back.
+    await importCsv(app.db, app.seeded.a.scope, app.creditor.id, SAMPLE_CSV);
+    expect((await receivablesOf(mariaId)).find((r) => r.externalId === 'T-1')).toMatchObject({
+      status: 'partially_paid',
+      openCents: 123_456 - paid,
     });
     // Broken once: a second run changes nothing.
     expect(await breakOverdueAgreements(app.db, orgId, addDays(second.dueDate, 30))).toBe(0);
