@@ -6,10 +6,18 @@ import { openDatabase } from './db/open.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
 import { buildServer, WEB_ROOT } from './http/server.ts';
 import type { App } from './http/types.ts';
+import { signPortalLink } from './portal/links.ts';
 import { embeddedSecretKey } from './shared/secrets.ts';
 import { type Background, startBackground } from './worker.ts';
 
-export type Running = { app: App; db: Database; url: string; stop(): Promise<void> };
+export type Running = {
+  app: App;
+  db: Database;
+  url: string;
+  /** A signed portal link of a demo debtor, printed at start so a person can try the portal. */
+  portalDemoPath?: string | null;
+  stop(): Promise<void>;
+};
 
 /**
  * Starts Régua: database (migrated), demo data on first start, background worker and HTTP server.
@@ -31,9 +39,11 @@ export async function startRegua(
     : await openDatabase(config, { kind: 'server', url, token: localToken });
   const { db } = opened;
   try {
+    let portalDemoPath: string | null = null;
     if (config.seedDemo) {
       const demo = await seedDemo(db, { log });
       if (demo.created) log(`Demo ready: ${demo.debtors} debtors, ${demo.receivables} receivables.`);
+      portalDemoPath = config.secretKey ? await demoPortalPath(db, config.secretKey) : null;
     }
     let background: Background | null = null;
     const app = await buildServer({
@@ -57,6 +67,7 @@ export async function startRegua(
       app,
       db,
       url: actualUrl,
+      portalDemoPath,
       async stop() {
         await app.close();
         await background?.stop();
@@ -80,9 +91,27 @@ export function banner(running: Running, config: Config): string {
     config.seedDemo
       ? `Log in as ${DEMO_USERS.manager.email} (manager) or ${DEMO_USERS.admin.email} (admin), password "${DEMO_PASSWORD}".`
       : '',
+    running.portalDemoPath
+      ? `The debtor portal, as a demo debtor sees it: ${running.url}${running.portalDemoPath} (the one-time code arrives in Caixa de saída).`
+      : '',
     `API documentation: ${running.url}/docs`,
     'Press Ctrl+C to stop.',
     '',
   ];
   return lines.filter((l, i) => l !== '' || i === 0 || i === lines.length - 1).join('\n');
+}
+
+/** A signed portal link for a demo debtor who owes and can receive a code by e-mail. */
+async function demoPortalPath(db: Database, secretKey: Buffer): Promise<string | null> {
+  const [debtor] = await db.query<{ orgId: number; id: number }>(
+    `select d.org_id as "orgId", d.id from debtors d join organizations o on o.id = d.org_id
+      where o.slug = 'demo' and d.kind = 'person' and cardinality(d.emails) > 0
+        and not (d.channel_preferences ? 'email')
+        and exists (select 1 from receivables r where r.org_id = d.org_id and r.debtor_id = d.id
+                      and r.status = 'open' and r.due_date < current_date - 30)
+      order by d.id limit 1`,
+  );
+  return debtor
+    ? `/p/${signPortalLink(secretKey, { orgId: debtor.orgId, debtorId: debtor.id, days: 365 })}`
+    : null;
 }

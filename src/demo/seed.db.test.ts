@@ -23,9 +23,16 @@ describe('seedDemo', () => {
     expect(orgs[0]?.name).not.toBe('half-made');
     expect((await seedDemo(test.db, { seed: 1 })).created).toBe(false);
     const [counts] = await test.db.query<{ receivables: number; imports: number }>(
-      `select (select count(*)::int from receivables) as receivables, (select count(*)::int from imports where status = 'completed') as imports`,
+      `select (select count(*)::int from receivables where import_id is not null) as receivables,
+              (select count(*)::int from imports where status = 'completed') as imports`,
     );
     expect(counts).toEqual({ receivables: 20_600, imports: 4 });
+    // Agreements with a history, made through the real use cases: some completed, some running, some broken.
+    const agreements = await test.db.query<{ status: string; n: number }>(
+      `select status, count(*)::int as n from agreements group by status order by status`,
+    );
+    expect(agreements.map((a) => a.status)).toEqual(['active', 'broken', 'completed']);
+    for (const a of agreements) expect(a.n).toBeGreaterThan(2);
     // Every preference shown on a debtor (consent or opt-out) comes from the consent ledger.
     const [prefs] = await test.db.query<{
       ledger: number;

@@ -10,6 +10,7 @@ import { withTenant } from '../db/tenant.ts';
 import { createImport, runImport } from '../imports/run.ts';
 import { createCreditor } from '../portfolio/creditors.ts';
 import { type CalendarDate, todayIn } from '../shared/dates.ts';
+import { seedDemoAgreements } from './agreements.ts';
 import { seedDemoCadences } from './cadences.ts';
 import { DEMO_CREDITORS, type DemoCreditorSpec, demoCsv, OTHER_CREDITOR } from './generate.ts';
 import { seedDemoPayments } from './payments.ts';
@@ -145,6 +146,10 @@ export async function seedDemo(
   await seedDemoCadences(db, scope, Object.values(creditorIds), asOf, log);
   const paid = await seedDemoPayments(db, scope, asOf);
   log(`  payments: ${paid} Pix payments taken in`);
+  const agreements = await seedDemoAgreements(db, scope, asOf);
+  log(
+    `  agreements: ${agreements.made} made, ${agreements.completed} completed, ${agreements.broken} broken`,
+  );
 
   const other = await createOrganization(db, { slug: 'outra', name: 'Outra Assessoria de Cobrança' });
   const otherScope = scopeFor({

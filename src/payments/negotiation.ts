@@ -139,7 +139,8 @@ export async function debtorOffers(
       daysLate: Math.max(0, daysBetween(r.dueDate, asOf)),
     })),
     policy,
-    today: todayIn(scope.timeZone),
+    // Offers as of a date are the offers of that day: the first payment falls due from it.
+    today: asOf,
     asOf,
   });
   return {
