@@ -86,6 +86,12 @@ async function anonymize(tx: SqlExecutor, orgId: number, debtor: DebtorState) {
     `update import_errors set value = null, subject_document = null where org_id = $1 and subject_document = $2`,
     [orgId, debtor.document],
   );
+  // The portal: where codes went, and what the debtor wrote asking for help.
+  await tx.query('delete from portal_sessions where org_id = $1 and debtor_id = $2', [orgId, debtor.id]);
+  await tx.query(
+    `update inbound_messages set body = null, raw = '{}' where org_id = $1 and channel = 'portal' and from_address = $2`,
+    [orgId, `debtor:${debtor.id}`],
+  );
 }
 
 async function debtorStates(
@@ -236,6 +242,9 @@ export async function applyRetention(
       now,
     ]);
     await db.query(`delete from conversations where updated_at < $1::timestamptz - interval '30 days'`, [
+      now,
+    ]);
+    await db.query(`delete from portal_sessions where created_at < $1::timestamptz - interval '30 days'`, [
       now,
     ]);
   }

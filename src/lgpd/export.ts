@@ -21,6 +21,11 @@ export type SubjectExport = {
     messages: Record<string, unknown>[];
     holds: Record<string, unknown>[];
     calls: Record<string, unknown>[];
+    /** Agreements made, with their payments, and the recovered-customer follow-ups. */
+    agreements: Record<string, unknown>[];
+    recoveries: Record<string, unknown>[];
+    /** Portal access checks (where the code went, masked) and requests for help written there. */
+    portal: { accesses: Record<string, unknown>[]; requests: Record<string, unknown>[] };
   }[];
   /** Rows of import files that were rejected and mention the subject's document (kept as sent). */
   rejectedImportRows: {
@@ -93,6 +98,30 @@ export async function exportSubjectData(
           where org_id = $1 and debtor_id = $2 order by id`,
         [scope.orgId, debtor.id],
       );
+      const agreements = await tx.query<Record<string, unknown>>(
+        `select a.id, a.status, a.offer_key, a.as_of, a.updated_cents, a.discount_cents, a.total_cents, a.explanation,
+                a.created_by, a.created_at, a.ended_at, a.end_reason,
+                (select jsonb_agg(jsonb_build_object('number', i.number, 'due_date', i.due_date,
+                                  'amount_cents', i.amount_cents) order by i.number)
+                   from agreement_installments i where i.org_id = a.org_id and i.agreement_id = a.id) as installments
+           from agreements a where a.org_id = $1 and a.debtor_id = $2 order by a.id`,
+        [scope.orgId, debtor.id],
+      );
+      const recoveries = await tx.query<Record<string, unknown>>(
+        `select recovered_on, follow_until, reason, recovered_cents from recoveries
+          where org_id = $1 and debtor_id = $2 order by id`,
+        [scope.orgId, debtor.id],
+      );
+      const portal = await tx.query<Record<string, unknown>>(
+        `select channel, sent_to, created_at, session_expires_at is not null as signed_in from portal_sessions
+          where org_id = $1 and debtor_id = $2 order by id`,
+        [scope.orgId, debtor.id],
+      );
+      const requests = await tx.query<Record<string, unknown>>(
+        `select kind, body, received_at from inbound_messages
+          where org_id = $1 and channel = 'portal' and from_address = $2 order by id`,
+        [scope.orgId, `debtor:${debtor.id}`],
+      );
       controllers.push({
         creditor: { legalName: legal_name, cnpj },
         debtor,
@@ -102,6 +131,9 @@ export async function exportSubjectData(
         messages,
         holds,
         calls,
+        agreements,
+        recoveries,
+        portal: { accesses: portal, requests },
       });
     }
     const rejectedImportRows = await tx.query<SubjectExport['rejectedImportRows'][number]>(

@@ -66,6 +66,18 @@ export function subjectExportPdf(data: SubjectExport): NodeJS.ReadableStream {
       .text(`Consentimentos e cancelamentos (${c.consents.length})`)
       .font('Helvetica');
     for (const e of c.consents) doc.text(`- ${when(e.at)} · ${e.channel} · ${e.event} · origem: ${e.source}`);
+    doc.moveDown(0.5).font('Helvetica-Bold').text(`Acordos (${c.agreements.length})`).font('Helvetica');
+    for (const a of c.agreements)
+      doc.text(
+        `- nº ${a.id} · ${when(a.as_of)} · ${a.status} · total ${formatBrlText(Number(a.total_cents))}${a.end_reason ? ` · ${a.end_reason}` : ''}`,
+      );
+    doc
+      .moveDown(0.5)
+      .font('Helvetica-Bold')
+      .text(`Portal: acessos (${c.portal.accesses.length}) e pedidos de ajuda (${c.portal.requests.length})`)
+      .font('Helvetica');
+    for (const p of c.portal.accesses) doc.text(`- ${when(p.created_at)} · código enviado para ${p.sent_to}`);
+    for (const r of c.portal.requests) doc.text(`- ${when(r.received_at)} · ${r.body ?? '[anonimizado]'}`);
   }
   if (data.rejectedImportRows.length > 0) {
     doc
