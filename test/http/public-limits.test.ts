@@ -3,7 +3,7 @@ import { startTestApp } from '../support/app.ts';
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
 beforeAll(async () => {
-  app = await startTestApp({ worker: false });
+  app = await startTestApp({ worker: false, config: { portalRatePerMinute: 20 } });
 });
 afterAll(() => app.close());
 
@@ -20,5 +20,14 @@ describe('rate limits on public routes', () => {
     expect(
       (await fetch(`${app.url}/webhooks/whatsapp/${app.seeded.a.scope.orgId}?hub.mode=subscribe`)).status,
     ).toBe(403);
+  });
+
+  it('the debtor portal has its own allowance per address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await fetch(`${app.url}/api/portal/links/x.${i}`)).status);
+    expect(statuses.slice(0, 20).every((s) => s === 404)).toBe(true);
+    const limited = statuses[20];
+    expect(limited).toBe(429);
+    expect((await fetch(`${app.url}/api/portal/me`)).status).toBe(429);
   });
 });
