@@ -201,8 +201,8 @@ export async function dispatchBatch(db: Database, options: DispatchOptions): Pro
       });
       continue;
     }
-    // The confirmation of an opt-out is the one message that goes to someone who opted out.
-    if (m.optedOut && m.purpose !== 'opt_out_confirmation') {
+    // The confirmation of an opt-out, and a portal code the debtor asked for, go to someone who opted out.
+    if (m.optedOut && m.purpose !== 'opt_out_confirmation' && m.purpose !== 'portal_code') {
       updates.push({
         ...blank,
         orgId: m.orgId,

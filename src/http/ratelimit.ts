@@ -6,7 +6,13 @@ import { Problem } from '../shared/problem.ts';
  * `limit` calls in `windowMs` answer 429 with Retry-After (a limit of 0 is none). Kept in the process's
  * memory, so each server process counts on its own.
  */
-export function rateLimit(options: { limit: number; windowMs: number; name: string }) {
+export function rateLimit(options: {
+  limit: number;
+  windowMs: number;
+  name: string;
+  /** What a person reads when limited (the debtor portal speaks pt-BR); `{seconds}` is replaced. */
+  detail?: string;
+}) {
   const windows = new Map<string, { start: number; count: number }>();
   let sweep = Date.now();
   return async (request: FastifyRequest, reply: FastifyReply) => {
@@ -28,7 +34,8 @@ export function rateLimit(options: { limit: number; windowMs: number; name: stri
       throw new Problem(
         429,
         'Too many requests',
-        `too many calls to ${options.name}; try again in ${retryAfter} s`,
+        options.detail?.replace('{seconds}', String(retryAfter)) ??
+          `too many calls to ${options.name}; try again in ${retryAfter} s`,
       );
     }
   };

@@ -16,6 +16,7 @@ import type { Scope } from '../access/scope.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Database, SqlExecutor } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
+import { formatBrlText } from '../dunning/templates.ts';
 import { type CalendarDate, todayIn } from '../shared/dates.ts';
 import { conflict, notFound } from '../shared/problem.ts';
 import { BANCO_DO_BRASIL, barcodeToLine, formatLine, issueBancoDoBrasilBoleto } from './boleto.ts';
@@ -124,7 +125,7 @@ export async function acceptOffer(
     );
   if (request.expectedTotalCents !== undefined && request.expectedTotalCents !== offer.totalCents)
     throw conflict(
-      `O valor da proposta mudou (era ${request.expectedTotalCents} centavos, agora ${offer.totalCents}); veja a proposta atualizada.`,
+      `O valor da proposta mudou (era ${formatBrlText(request.expectedTotalCents)}, agora ${formatBrlText(offer.totalCents)}); veja a proposta atualizada.`,
     );
   const policy = offers.policy;
   const creditorId = offers.creditorId;

@@ -48,7 +48,7 @@ export function maskPhone(phone: string): string {
 const portalProblem = (status: number, detail: string) =>
   new Problem(status, status === 429 ? 'Too many requests' : 'Portal', detail);
 
-/** The debtor a valid link names, with the contacts a code may go to (none opted out). */
+/** The debtor a valid link names, with the contacts a one-time code may go to. */
 export async function linkDebtor(db: Database, link: PortalLink): Promise<PortalDebtor> {
   const [row] = await withTenant(db, link.orgId, (tx) =>
     tx.query<{
@@ -75,23 +75,22 @@ export async function linkDebtor(db: Database, link: PortalLink): Promise<Portal
     ),
   );
   if (!row) throw portalProblem(404, 'Este link não é válido. Peça um novo ao credor.');
-  const open = (channel: string) => !row.preferences[channel]?.optedOutAt;
+  // A code is a message the debtor asks for, not a collection contact: an opt-out of collection
+  // messages does not lock them out of the portal. WhatsApp still needs their opt-in.
   const contacts: PortalDebtor['contacts'] = [];
-  if (open('email'))
-    row.emails.forEach((address, i) => {
-      contacts.push({ id: `email:${i}`, channel: 'email', masked: maskEmail(address), address });
-    });
-  if (row.whatsapp && open('whatsapp') && row.preferences.whatsapp?.consentAt)
+  row.emails.forEach((address, i) => {
+    contacts.push({ id: `email:${i}`, channel: 'email', masked: maskEmail(address), address });
+  });
+  if (row.whatsapp && !row.preferences.whatsapp?.optedOutAt && row.preferences.whatsapp?.consentAt)
     contacts.push({
       id: 'whatsapp:0',
       channel: 'whatsapp',
       masked: maskPhone(row.whatsapp),
       address: row.whatsapp,
     });
-  if (open('sms'))
-    row.phones.forEach((address, i) => {
-      contacts.push({ id: `sms:${i}`, channel: 'sms', masked: maskPhone(address), address });
-    });
+  row.phones.forEach((address, i) => {
+    contacts.push({ id: `sms:${i}`, channel: 'sms', masked: maskPhone(address), address });
+  });
   return { orgId: link.orgId, debtorId: link.debtorId, ...row, contacts };
 }
 

@@ -62,7 +62,12 @@ export function portalRoutes(app: App, { db, config }: AppContext) {
     const typed = portal as unknown as App;
     portal.addHook(
       'onRequest',
-      rateLimit({ limit: config.portalRatePerMinute, windowMs: 60_000, name: 'the debtor portal' }),
+      rateLimit({
+        limit: config.portalRatePerMinute,
+        windowMs: 60_000,
+        name: 'the debtor portal',
+        detail: 'Muitas tentativas seguidas. Aguarde {seconds} segundos e tente de novo.',
+      }),
     );
     // Nothing of the portal is cached by a shared device's browser or a proxy.
     portal.addHook('onSend', async (_request, reply: FastifyReply) => {
@@ -79,7 +84,11 @@ export function portalRoutes(app: App, { db, config }: AppContext) {
           response: {
             200: Type.Object({
               creditorName: Type.String(),
+              creditorCnpj: Type.String(),
               debtorFirstName: Type.String(),
+              signedIn: Type.Boolean({
+                description: 'whether this browser already has a session for this debtor',
+              }),
               documentKind: Type.Union([Type.Literal('cpf'), Type.Literal('cnpj')]),
               contacts: Type.Array(
                 Type.Object({ id: Type.String(), channel: Type.String(), masked: Type.String() }),
@@ -90,8 +99,14 @@ export function portalRoutes(app: App, { db, config }: AppContext) {
       },
       async (request) => {
         const debtor = await linkDebtor(db, link(request.params.token));
+        const current = await portalSession(db, request.cookies[PORTAL_COOKIE]);
         return {
           creditorName: debtor.creditorName,
+          creditorCnpj: debtor.creditorCnpj,
+          signedIn:
+            current !== null &&
+            current.debtor.debtorId === debtor.debtorId &&
+            current.scope.orgId === debtor.orgId,
           debtorFirstName: debtor.name.split(/\s+/)[0] ?? '',
           documentKind: debtor.kind === 'company' ? ('cnpj' as const) : ('cpf' as const),
           contacts: debtor.contacts.map(({ id, channel, masked }) => ({ id, channel, masked })),

@@ -233,8 +233,10 @@ describe('Pagamentos: bank return files', () => {
       await expect(cash.getByTestId('offer-title').textContent()).resolves.toBe('À vista');
       expect(await textOf(cash.getByTestId('offer-total'))).toMatch(/^R\$\s[\d.]+,\d{2}$/);
       expect(await cash.getByTestId('offer-explanation').locator('p').count()).toBeGreaterThan(0);
+      // A manager may accept an offer (agreements are tested in agreements.test.ts).
+      await cash.getByRole('button', { name: 'Aceitar proposta' }).waitFor({ timeout: STEP_TIMEOUT });
       await expect(offers.getByTestId('offers-note').textContent()).resolves.toBe(
-        'Para fechar um acordo, registre a promessa ou fale com o gestor.',
+        'Ao aceitar uma proposta, o acordo é criado com um Pix para cada pagamento e os títulos ficam “Em acordo”.',
       );
       await page.mouse.move(0, 0);
       await page.screenshot({ path: join(RESULTS, 'offers.png'), fullPage: true });

@@ -65,7 +65,9 @@ describe('the debtor portal', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.json()).toEqual({
       creditorName: 'Cliente Um',
+      creditorCnpj: '11222333000181',
       debtorFirstName: 'Maria',
+      signedIn: false,
       documentKind: 'cpf',
       contacts: [
         { id: 'email:0', channel: 'email', masked: 'm***a@example.com' },
@@ -180,10 +182,10 @@ describe('the debtor portal', () => {
       [mariaId],
     );
     expect(consent).toEqual({ event: 'opt_out', source: 'portal' });
-    // The opted-out number is no longer offered for codes.
+    // An opt-out of collection messages does not lock the debtor out: a code they ask for still goes.
     const contacts = ((await (await portal(`/links/${token}`)).json()) as { contacts: Array<{ id: string }> })
       .contacts;
-    expect(contacts.map((c) => c.id)).toEqual(['email:0']);
+    expect(contacts.map((c) => c.id)).toEqual(['email:0', 'sms:0']);
 
     // A session cookie does not open another organization's data.
     const stolen = cookie.replace(

@@ -15,15 +15,19 @@ import { NewImportPage } from './pages/NewImportPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { PaymentsPage } from './pages/PaymentsPage.tsx';
 import { PlanPage } from './pages/PlanPage.tsx';
+import { RecoveredPage } from './pages/RecoveredPage.tsx';
 import { ResetPasswordPage } from './pages/ResetPasswordPage.tsx';
 import { SandboxPage } from './pages/SandboxPage.tsx';
 import { SecurityPage } from './pages/SecurityPage.tsx';
 import { WorklistPage } from './pages/WorklistPage.tsx';
+import { PortalPage, PortalRouteError } from './portal/PortalPage.tsx';
 
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
   // The link in the password reset e-mail: public, no session needed.
   { path: '/redefinir-senha', element: <ResetPasswordPage />, errorElement: <RouteError /> },
+  // The debtor portal: public (a signed link, then CPF/CNPJ and a one-time code), its own layout.
+  { path: '/p/:token', element: <PortalPage />, errorElement: <PortalRouteError /> },
   {
     element: <RequireSession />,
     errorElement: <RouteError />,
@@ -42,6 +46,7 @@ export const routes: RouteObject[] = [
           { path: 'worklist', element: <WorklistPage /> },
           { path: 'letters', element: <LettersPage /> },
           { path: 'payments', element: <PaymentsPage /> },
+          { path: 'recuperados', element: <RecoveredPage /> },
           { path: 'sandbox', element: <SandboxPage /> },
           { path: 'security', element: <SecurityPage /> },
           { path: 'lgpd', element: <LgpdPage /> },

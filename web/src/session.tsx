@@ -70,3 +70,13 @@ export function canImportPayments(session: Session): boolean {
 export function canWriteTerms(session: Session): boolean {
   return session.role === 'admin' || session.role === 'manager';
 }
+
+/** Accept an offer, making an agreement (permission agreements:write). */
+export function canWriteAgreements(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager' || session.role === 'collector';
+}
+
+/** Cancel an active agreement (permission agreements:cancel). */
+export function canCancelAgreements(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager';
+}

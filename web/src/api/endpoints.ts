@@ -1,6 +1,8 @@
 import { api, apiDownload, buildUrl, uploadFile } from './client.ts';
 import type {
+  AcceptOfferInput,
   Aging,
+  Agreement,
   Cadence,
   CadenceDefaults,
   CadenceDefinition,
@@ -35,6 +37,7 @@ import type {
   PlanSummary,
   Receivable,
   ReceivableStatus,
+  RecoveredCustomer,
   Session,
   Simulation,
   SkipFilters,
@@ -106,6 +109,8 @@ export const keys = {
   offersAll: ['offers'] as const,
   offers: (debtorId: number, asOf: string) => ['offers', debtorId, asOf] as const,
   policy: (creditorId: number) => ['creditors', creditorId, 'negotiation-policy'] as const,
+  agreements: (debtorId: number) => ['agreements', debtorId] as const,
+  recovered: ['recovered'] as const,
 };
 
 /** Keyset of the open worklist: `${priority}:${id}` of the last call shown. */
@@ -293,6 +298,21 @@ export const endpoints = {
   setNegotiationPolicy: (creditorId: number, policy: NegotiationPolicy) =>
     api.put<NegotiationPolicy>(`${V1}/creditors/${creditorId}/negotiation-policy`, policy),
 
+  /** The debtor's agreements (acordos), newest first. */
+  listAgreements: (debtorId: number) =>
+    api.get<{ items: Agreement[] }>(`${V1}/debtors/${debtorId}/agreements`),
+  /**
+   * Accepts an offer (permission agreements:write). 409 when the offer changed since it was shown (or
+   * an agreement already runs); the same `requestKey` again returns the agreement already made.
+   */
+  acceptOffer: (debtorId: number, input: AcceptOfferInput) =>
+    api.post<Agreement>(`${V1}/debtors/${debtorId}/agreements`, input),
+  /** Managers and admins (permission agreements:cancel); the originals come back net of what was paid. */
+  cancelAgreement: (agreementId: number, reason: string) =>
+    api.post<Agreement>(`${V1}/agreements/${agreementId}/cancel`, { reason }),
+  /** Customers recovered in the last 90 days (paid everything or completed an agreement). */
+  listRecovered: () => api.get<{ items: RecoveredCustomer[] }>(`${V1}/recovered`),
+
   /** Admins only (permission providers:manage). */
   listChannelProviders: () => api.get<{ items: ChannelProvider[] }>(`${V1}/channel-providers`),
   setChannelProvider: (channel: string, input: ChannelProviderInput) =>
@@ -318,4 +338,7 @@ export const downloads = {
     buildUrl(`${V1}/letters/batch.csv`, { date, creditorId }),
   /** One sent letter as it was printed (inline PDF). */
   letterPdf: (messageId: number) => `${V1}/messages/${messageId}/letter.pdf`,
+  /** The boleto of one agreement payment (inline PDF). */
+  agreementBoleto: (agreementId: number, number: number) =>
+    `${V1}/agreements/${agreementId}/installments/${number}/boleto.pdf`,
 };

@@ -79,7 +79,14 @@ export interface Debtor {
   receivablesCount: number;
 }
 
-export type ReceivableStatus = 'open' | 'partially_paid' | 'paid' | 'cancelled' | 'written_off';
+/** `in_agreement`: an original renegotiated into an agreement (acordo); its balance waits there. */
+export type ReceivableStatus =
+  | 'open'
+  | 'partially_paid'
+  | 'paid'
+  | 'cancelled'
+  | 'written_off'
+  | 'in_agreement';
 
 export interface Receivable {
   id: number;
@@ -859,4 +866,76 @@ export interface NegotiationPolicy {
   /** Up to 3 payment counts (2..120), each including the entrada. */
   installmentOptions: number[];
   firstDueInDays: number;
+  /** Days an agreement payment may be late before the agreement breaks (0..90; the server's default 10). */
+  breakToleranceDays?: number;
+}
+
+export type AgreementStatus = 'active' | 'completed' | 'broken' | 'cancelled';
+
+/** One payment of an agreement: a receivable of its own, with its Pix and, when issued, its boleto. */
+export interface AgreementInstallment {
+  number: number;
+  receivableId: number;
+  dueDate: string;
+  amountCents: number;
+  openCents: number;
+  /** The receivable's status (open, partially_paid, paid, cancelled). */
+  status: ReceivableStatus | string;
+  pixCopiaECola: string | null;
+  nossoNumero: string | null;
+  /** The boleto's linha digitável, formatted. */
+  boletoLine: string | null;
+}
+
+/** A receivable renegotiated into the agreement, with its balance before and what came back if it ended. */
+export interface AgreementOriginal {
+  receivableId: number;
+  externalId: string;
+  openCentsBefore: number;
+  updatedCents: number;
+  returnedCents: number | null;
+}
+
+/** An agreement (acordo): an accepted offer. */
+export interface Agreement {
+  id: number;
+  creditorId: number;
+  debtorId: number;
+  status: AgreementStatus | string;
+  offerKey: string;
+  asOf: string;
+  updatedCents: number;
+  discountCents: number;
+  totalCents: number;
+  paidCents: number;
+  toleranceDays: number;
+  explanation: string[];
+  /** Actor string: 'user:12', 'debtor:7:portal'... */
+  createdBy: string;
+  createdAt: string;
+  endedAt: string | null;
+  endReason: string | null;
+  originals: AgreementOriginal[];
+  installments: AgreementInstallment[];
+}
+
+/** POST .../agreements: the offer as it was shown; `requestKey` makes a retried click harmless. */
+export interface AcceptOfferInput {
+  offerKey: string;
+  expectedTotalCents: number;
+  requestKey: string;
+}
+
+/** A customer who paid everything or completed an agreement, followed for 90 days. */
+export interface RecoveredCustomer {
+  id: number;
+  debtorId: number;
+  debtorName: string;
+  creditorName: string;
+  recoveredOn: string;
+  followUntil: string;
+  reason: 'paid' | 'agreement_completed' | string;
+  recoveredCents: number;
+  /** A new receivable is open since the recovery. */
+  owesAgain: boolean;
 }

@@ -46,6 +46,7 @@ const NAV_ITEMS: {
     match: (path: string) => path.startsWith('/payments'),
     visible: canSeePayments,
   },
+  { to: '/recuperados', label: 'Recuperados', match: (path: string) => path.startsWith('/recuperados') },
   { to: '/sandbox', label: 'Caixa de saída', match: (path: string) => path.startsWith('/sandbox') },
   { to: '/imports', label: 'Importações', match: (path: string) => path.startsWith('/imports') },
   { to: '/security', label: 'Segurança', match: (path: string) => path.startsWith('/security') },

@@ -23,6 +23,9 @@ import { ProblemAlert } from './ProblemAlert.tsx';
 
 const PERCENT_RE = /^\d{1,3}([.,]\d{1,4})?$/;
 const MAX_OPTIONS = 3;
+/** The server's default when a policy does not set the tolerance, and its bounds. */
+const DEFAULT_BREAK_TOLERANCE_DAYS = 10;
+const MAX_BREAK_TOLERANCE_DAYS = 90;
 
 /** '1.99' → '1,99' (how people here write decimals). */
 function toBr(value: string): string {
@@ -69,6 +72,7 @@ interface FormState {
   rate: string;
   options: string;
   firstDueInDays: number | undefined;
+  breakToleranceDays: number | undefined;
 }
 
 let nextRowId = 1;
@@ -87,6 +91,7 @@ function toForm(policy: NegotiationPolicy): FormState {
     rate: toBr(policy.installmentMonthlyRatePercent),
     options: policy.installmentOptions.join(', '),
     firstDueInDays: policy.firstDueInDays,
+    breakToleranceDays: policy.breakToleranceDays ?? DEFAULT_BREAK_TOLERANCE_DAYS,
   };
 }
 
@@ -133,6 +138,10 @@ function PolicyForm({
     maxInstallments: tried && form.maxInstallments === undefined ? 'Informe o número.' : undefined,
     minInstallment: tried && !form.minInstallmentCents ? 'Informe o valor.' : undefined,
     firstDue: tried && form.firstDueInDays === undefined ? 'Informe os dias.' : undefined,
+    tolerance:
+      tried && form.breakToleranceDays === undefined
+        ? `Informe os dias (0 a ${MAX_BREAK_TOLERANCE_DAYS}).`
+        : undefined,
   };
   const bucketError = (row: BucketRow) => ({
     days: tried && row.maxDaysLate === undefined ? 'Informe os dias.' : undefined,
@@ -149,6 +158,7 @@ function PolicyForm({
       form.maxInstallments === undefined ||
       !form.minInstallmentCents ||
       form.firstDueInDays === undefined ||
+      form.breakToleranceDays === undefined ||
       form.buckets.some((row) => row.maxDaysLate === undefined || percentError(row.percent));
     if (bad || typeof options === 'string') return;
     save.mutate({
@@ -163,6 +173,7 @@ function PolicyForm({
       installmentMonthlyRatePercent: fromBr(form.rate),
       installmentOptions: options,
       firstDueInDays: form.firstDueInDays ?? 0,
+      breakToleranceDays: form.breakToleranceDays ?? DEFAULT_BREAK_TOLERANCE_DAYS,
     });
   };
 
@@ -333,6 +344,22 @@ function PolicyForm({
             error={errors.firstDue}
             disabled={disabled}
             data-testid="policy-first-due"
+          />
+        </SimpleGrid>
+
+        <Divider label="Acordos" labelPosition="left" />
+        <SimpleGrid cols={{ base: 1, md: 3 }} spacing="md">
+          <IntInput
+            label="Tolerância de atraso antes de quebrar o acordo (dias)"
+            description="Um pagamento do acordo atrasado além disso quebra o acordo: os títulos voltam à cobrança."
+            min={0}
+            max={MAX_BREAK_TOLERANCE_DAYS}
+            value={form.breakToleranceDays}
+            onChange={(value) => set('breakToleranceDays', value)}
+            optional
+            error={errors.tolerance}
+            disabled={disabled}
+            data-testid="policy-break-tolerance"
           />
         </SimpleGrid>
 

@@ -1,18 +1,17 @@
-import { Alert, Badge, Group, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Alert, Badge, Button, Group, Modal, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ApiError } from '../api/client.ts';
 import { endpoints, keys } from '../api/endpoints.ts';
-import type { NegotiationOffer } from '../api/types.ts';
-import { formatCents, formatDate, plural } from '../lib/format.ts';
+import type { AcceptOfferInput, Agreement, NegotiationOffer } from '../api/types.ts';
+import { formatCents, formatDate, plural, todayInZone } from '../lib/format.ts';
+import { offerTitle } from '../lib/labels.ts';
+import { newRequestKey } from '../lib/requestKey.ts';
+import { canWriteAgreements, useSession } from '../session.tsx';
 import { PageLoader } from './PageLoader.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 
-/** "À vista" or "Entrada + N−1 parcelas": `installments` are the payments after the entrada. */
-function offerTitle(offer: NegotiationOffer): string {
-  if (offer.kind === 'cash') return 'À vista';
-  return `Entrada + ${plural(offer.installments.length, 'parcela', 'parcelas')}`;
-}
-
-function OfferPanel({ offer }: { offer: NegotiationOffer }) {
+function OfferPanel({ offer, onAccept }: { offer: NegotiationOffer; onAccept: (() => void) | null }) {
   const cash = offer.kind === 'cash';
   return (
     <Paper withBorder p="sm" data-testid="offer" data-key={offer.key}>
@@ -71,8 +70,101 @@ function OfferPanel({ offer }: { offer: NegotiationOffer }) {
             </Text>
           ))}
         </Stack>
+        {onAccept && (
+          <Button variant="light" onClick={onAccept} data-testid="offer-accept">
+            Aceitar proposta
+          </Button>
+        )}
       </Stack>
     </Paper>
+  );
+}
+
+/** The offer about to be accepted, with the request key made when the confirmation opened. */
+interface Pending {
+  offer: NegotiationOffer;
+  requestKey: string;
+}
+
+/** "Confirmar acordo": what the debtor will pay, and what happens to the receivables. */
+function AcceptModal({
+  debtorId,
+  pending,
+  onClose,
+  onAccepted,
+  onChanged,
+}: {
+  debtorId: number;
+  pending: Pending | null;
+  onClose: () => void;
+  onAccepted: (agreement: Agreement) => void;
+  onChanged: (detail: string) => void;
+}) {
+  const queryClient = useQueryClient();
+  const accept = useMutation({
+    mutationFn: (input: AcceptOfferInput) => endpoints.acceptOffer(debtorId, input),
+    onSuccess: async (agreement) => {
+      onAccepted(agreement);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: keys.agreements(debtorId) }),
+        queryClient.invalidateQueries({ queryKey: keys.chargesAll(debtorId) }),
+        queryClient.invalidateQueries({ queryKey: keys.offersAll }),
+        queryClient.invalidateQueries({ queryKey: keys.debtor(debtorId) }),
+        queryClient.invalidateQueries({ queryKey: ['receivables'] }),
+        queryClient.invalidateQueries({ queryKey: keys.holds(debtorId) }),
+      ]);
+    },
+    onError: async (error) => {
+      if (error instanceof ApiError && error.status === 409) {
+        // The offer changed since it was shown: say why and show the current ones.
+        onChanged(error.problem.detail ?? 'A proposta mudou.');
+        await queryClient.invalidateQueries({ queryKey: keys.offersAll });
+      }
+    },
+  });
+  const offer = pending?.offer;
+  const close = () => {
+    if (accept.isPending) return;
+    accept.reset();
+    onClose();
+  };
+  return (
+    <Modal opened={pending !== null} onClose={close} title="Confirmar acordo" centered>
+      {offer && pending && (
+        <Stack gap="sm" data-testid="accept-confirm">
+          <Text size="sm">
+            {offerTitle(offer)}: total de <strong>{formatCents(offer.totalCents)}</strong>
+            {offer.discountCents > 0 && <> (desconto de {formatCents(offer.discountCents)})</>}.
+          </Text>
+          <Text size="sm">
+            Cada pagamento vira um título com Pix (e boleto, se a carteira emite). Os títulos de hoje ficam
+            “Em acordo” e saem da régua enquanto o acordo valer; se um pagamento atrasar além da tolerância, o
+            acordo é quebrado e eles voltam, descontado o que foi pago.
+          </Text>
+          {accept.isError && !(accept.error instanceof ApiError && accept.error.status === 409) && (
+            <ProblemAlert error={accept.error} title="Não foi possível fechar o acordo" />
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close} disabled={accept.isPending}>
+              Voltar
+            </Button>
+            <Button
+              loading={accept.isPending}
+              onClick={() =>
+                accept.mutate({
+                  offerKey: offer.key,
+                  expectedTotalCents: offer.totalCents,
+                  requestKey: pending.requestKey,
+                })
+              }
+              data-testid="accept-confirm-button"
+            >
+              Confirmar acordo
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Modal>
   );
 }
 
@@ -81,12 +173,30 @@ function OfferPanel({ offer }: { offer: NegotiationOffer }) {
  * (the date of the "Valor atualizado" card): pay now with a discount or in installments, explained.
  */
 export function OffersCard({ debtorId, asOf }: { debtorId: number; asOf: string }) {
+  const session = useSession();
   const offers = useQuery({
     queryKey: keys.offers(debtorId, asOf),
     queryFn: () => endpoints.getDebtorOffers(debtorId, asOf),
     placeholderData: keepPreviousData,
   });
+  const agreements = useQuery({
+    queryKey: keys.agreements(debtorId),
+    queryFn: () => endpoints.listAgreements(debtorId),
+  });
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [changed, setChanged] = useState<string | null>(null);
+  const [accepted, setAccepted] = useState<Agreement | null>(null);
   const data = offers.data;
+  const canAccept = canWriteAgreements(session);
+  const today = todayInZone(session.organization.timeZone);
+  const active = agreements.data?.items.find((a) => a.status === 'active');
+  // An offer is accepted as of today (the server recomputes it): other days are for looking only.
+  const acceptable = canAccept && asOf === today && agreements.isSuccess && !active;
+  const open = (offer: NegotiationOffer) => {
+    setChanged(null);
+    setAccepted(null);
+    setPending({ offer, requestKey: newRequestKey('acordo') });
+  };
 
   return (
     <Paper withBorder p="md" data-testid="offers-card">
@@ -115,13 +225,49 @@ export function OffersCard({ debtorId, asOf }: { debtorId: number; asOf: string 
           style={{ opacity: offers.isPlaceholderData ? 0.6 : 1 }}
         >
           {data.offers.map((offer) => (
-            <OfferPanel key={offer.key} offer={offer} />
+            <OfferPanel
+              key={offer.key}
+              offer={offer}
+              onAccept={acceptable && !offers.isPlaceholderData ? () => open(offer) : null}
+            />
           ))}
         </SimpleGrid>
       )}
+      {changed && (
+        <Alert color="orange" variant="light" title="A proposta mudou" mt="sm" data-testid="offers-changed">
+          {changed} As propostas foram recalculadas: confira antes de aceitar de novo.
+        </Alert>
+      )}
+      {accepted && (
+        <Alert color="green" variant="light" mt="sm" data-testid="offer-accepted">
+          Acordo nº {accepted.id} fechado: {formatCents(accepted.totalCents)} em{' '}
+          {plural(accepted.installments.length, 'pagamento', 'pagamentos')}. Veja em “Acordos”.
+        </Alert>
+      )}
       <Text size="xs" c="dimmed" mt="sm" data-testid="offers-note">
-        Para fechar um acordo, registre a promessa ou fale com o gestor.
+        {!canAccept
+          ? 'Apenas cobradores, gestores e administradores fecham acordos.'
+          : active
+            ? `O acordo nº ${active.id} está ativo: para negociar de novo, ele precisa terminar ou ser cancelado.`
+            : asOf !== today
+              ? 'Propostas de outro dia são só para consulta: para aceitar, calcule para hoje.'
+              : 'Ao aceitar uma proposta, o acordo é criado com um Pix para cada pagamento e os títulos ficam “Em acordo”.'}
       </Text>
+      <AcceptModal
+        // One confirmation, one request (and no error left over from the previous one).
+        key={pending?.requestKey ?? 'closed'}
+        debtorId={debtorId}
+        pending={pending}
+        onClose={() => setPending(null)}
+        onAccepted={(agreement) => {
+          setPending(null);
+          setAccepted(agreement);
+        }}
+        onChanged={(detail) => {
+          setPending(null);
+          setChanged(detail);
+        }}
+      />
     </Paper>
   );
 }

@@ -1,11 +1,13 @@
 import type {
   AgingBucketKey,
+  AgreementStatus,
   CadenceVersionStatus,
   ChargeKind,
   HoldKind,
   ImportStatus,
   LgpdDebtorStatus,
   MessageStatus,
+  NegotiationOffer,
   PaymentStatus,
   PlanSkip,
   ReceivableStatus,
@@ -21,6 +23,7 @@ export const RECEIVABLE_STATUS_LABELS: Record<ReceivableStatus, string> = {
   paid: 'Pago',
   cancelled: 'Cancelado',
   written_off: 'Baixado',
+  in_agreement: 'Em acordo',
 };
 
 export const RECEIVABLE_STATUS_COLORS: Record<ReceivableStatus, string> = {
@@ -29,12 +32,53 @@ export const RECEIVABLE_STATUS_COLORS: Record<ReceivableStatus, string> = {
   paid: 'green',
   cancelled: 'gray',
   written_off: 'dark',
+  in_agreement: 'grape',
 };
 
 export const RECEIVABLE_STATUSES = Object.keys(RECEIVABLE_STATUS_LABELS) as ReceivableStatus[];
 
 export function isReceivableStatus(value: string): value is ReceivableStatus {
   return value in RECEIVABLE_STATUS_LABELS;
+}
+
+export function receivableStatusLabel(status: string): string {
+  return RECEIVABLE_STATUS_LABELS[status as ReceivableStatus] ?? status;
+}
+
+export function receivableStatusColor(status: string): string {
+  return RECEIVABLE_STATUS_COLORS[status as ReceivableStatus] ?? 'gray';
+}
+
+export const AGREEMENT_STATUS_LABELS: Record<AgreementStatus, string> = {
+  active: 'Ativo',
+  completed: 'Concluído',
+  broken: 'Quebrado',
+  cancelled: 'Cancelado',
+};
+
+export const AGREEMENT_STATUS_COLORS: Record<AgreementStatus, string> = {
+  active: 'blue',
+  completed: 'green',
+  broken: 'red',
+  cancelled: 'gray',
+};
+
+export function agreementStatusLabel(status: string): string {
+  return AGREEMENT_STATUS_LABELS[status as AgreementStatus] ?? status;
+}
+
+export function agreementStatusColor(status: string): string {
+  return AGREEMENT_STATUS_COLORS[status as AgreementStatus] ?? 'gray';
+}
+
+/** Why a customer counts as recovered. */
+export const RECOVERY_REASON_LABELS: Record<string, string> = {
+  paid: 'Pagou tudo',
+  agreement_completed: 'Acordo concluído',
+};
+
+export function recoveryReasonLabel(reason: string): string {
+  return RECOVERY_REASON_LABELS[reason] ?? reason;
 }
 
 export const AGING_BUCKETS: readonly { key: AgingBucketKey; label: string; color: string }[] = [
@@ -399,7 +443,8 @@ export function delimiterLabel(delimiter: string): string {
  * ids, not names: the logged-in user is named, others are shown by number.
  */
 export function actorLabel(actor: string, me: { id: number; name: string }): string {
-  if (actor === 'system') return 'sistema';
+  if (actor === 'system' || actor.startsWith('system:')) return 'sistema';
+  if (/^debtor:\d+:portal$/.test(actor)) return 'o devedor, pelo portal';
   const match = /^(user|apikey|api_key):(\d+)$/.exec(actor);
   if (!match) return actor;
   if (match[1] === 'user') return Number(match[2]) === me.id ? me.name : `usuário nº ${match[2]}`;
@@ -469,6 +514,7 @@ export const REPLY_KIND_LABELS: Record<string, string> = {
   location: 'Localização',
   contacts: 'Contato',
   reaction: 'Reação',
+  help_request: 'Pedido de ajuda pelo portal',
 };
 
 /** A label for a reply's kind, or null for plain text (nothing worth saying). */
@@ -550,4 +596,10 @@ export const CHARGE_KIND_LABELS: Record<ChargeKind, string> = {
 
 export function chargeKindLabel(kind: string): string {
   return CHARGE_KIND_LABELS[kind as ChargeKind] ?? kind;
+}
+
+/** "À vista" or "Entrada + N parcelas": an offer's `installments` are the payments after the entrada. */
+export function offerTitle(offer: Pick<NegotiationOffer, 'kind' | 'installments'>): string {
+  if (offer.kind === 'cash') return 'À vista';
+  return `Entrada + ${plural(offer.installments.length, 'parcela', 'parcelas')}`;
 }

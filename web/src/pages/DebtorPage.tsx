@@ -15,6 +15,7 @@ import { type ReactNode, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
 import type { Debtor } from '../api/types.ts';
+import { AgreementsCard } from '../components/AgreementsCard.tsx';
 import { ChargesCard } from '../components/ChargesCard.tsx';
 import { HoldsCard } from '../components/HoldsCard.tsx';
 import { OffersCard } from '../components/OffersCard.tsx';
@@ -224,6 +225,8 @@ export function DebtorPage() {
       </SimpleGrid>
 
       <ValueAndOffers key={`charges-${d.id}`} debtorId={d.id} />
+
+      <AgreementsCard key={`agreements-${d.id}`} debtorId={d.id} />
 
       <HoldsCard key={`holds-${d.id}`} debtorId={d.id} />
 
