@@ -40,7 +40,7 @@ export type PaymentOutcome = {
   receivableIds: number[];
 };
 
-type Target = { debtorId: number; receivableId: number | null; matchedBy: string };
+export type Target = { debtorId: number; receivableId: number | null; matchedBy: string };
 
 /** Finds whom a payment is from: by the reference it carries, else by the payer's document. */
 async function findTarget(tx: SqlExecutor, orgId: number, p: IncomingPayment): Promise<Target | null> {
@@ -164,81 +164,14 @@ export async function takePayments(
         });
         continue;
       }
-      const open = await tx.query<{
-        id: number;
-        openCents: number;
-        status: string;
-        dueDate: string;
-        kind: 'person' | 'company';
-        terms: ChargeTerms;
-      }>(
-        `select r.id, r.open_cents as "openCents", r.status, r.due_date as "dueDate", d.kind,
-                jsonb_build_object('multaPercent', c.multa_percent, 'jurosMonthlyPercent', c.juros_monthly_percent,
-                  'correction', c.correction, 'multaCapPercentForCompanies', c.multa_cap_percent_companies) as terms
-           from receivables r
-           join debtors d on d.org_id = r.org_id and d.id = r.debtor_id
-           join creditors c on c.org_id = r.org_id and c.id = r.creditor_id
-          where r.org_id = $1 and r.debtor_id = $2 and r.status in ('open', 'partially_paid') and r.open_cents > 0
-          order by (r.id = $3) desc, r.due_date, r.id
-          for update of r`,
-        [scope.orgId, target.debtorId, target.receivableId ?? 0],
-      );
-      let remaining = p.amountCents;
-      const paid: number[] = [];
-      // The charges (multa, juros, correction) of what this payment settles, as of the day it was paid.
-      let chargesDue = 0;
-      for (const r of open) {
-        if (remaining <= 0) break;
-        const cents = Math.min(remaining, r.openCents);
-        if (cents === r.openCents) {
-          const charge = calculateCharges(
-            {
-              principalCents: r.openCents,
-              dueDate: r.dueDate,
-              asOf: p.paidOn,
-              debtorKind: r.kind,
-              terms: r.terms,
-            },
-            rateTables(),
-          );
-          if (charge.ok) chargesDue += charge.totalCents - r.openCents;
-        }
-        const after = r.openCents - cents;
-        const status = after === 0 ? 'paid' : 'partially_paid';
-        await tx.query(
-          `update receivables set open_cents = $3, status = $4, updated_at = now() where org_id = $1 and id = $2`,
-          [scope.orgId, r.id, after, status],
-        );
-        await tx.query(
-          `insert into receivable_changes (org_id, receivable_id, changes) values ($1, $2, $3)`,
-          [
-            scope.orgId,
-            r.id,
-            JSON.stringify({
-              open_cents: [r.openCents, after],
-              status: [r.status, status],
-              payment_id: [null, created.id],
-            }),
-          ],
-        );
-        await tx.query(
-          `insert into payment_allocations (org_id, payment_id, receivable_id, cents) values ($1, $2, $3, $4)`,
-          [scope.orgId, created.id, r.id, cents],
-        );
-        remaining -= cents;
-        paid.push(r.id);
-      }
-      const allocatedCents = p.amountCents - remaining;
-      // What comes beyond the principal pays the charges of the receivables it settled; the rest is credit.
-      const chargesCents = Math.min(remaining, Math.max(0, chargesDue));
-      remaining -= chargesCents;
-      const status =
-        allocatedCents === 0 ? 'unallocated' : remaining > 0 ? 'partially_allocated' : 'allocated';
-      await tx.query(
-        `update payments set debtor_id = $3, status = $4, credit_cents = $5, matched_by = $6, charges_cents = $7
-          where org_id = $1 and id = $2`,
-        [scope.orgId, created.id, target.debtorId, status, remaining, target.matchedBy, chargesCents],
-      );
+      const allocation = await allocatePayment(tx, scope.orgId, created.id, p, target);
+      const {
+        status,
+        allocatedCents,
+        chargesCents,
+        creditCents: remaining,
+        receivableIds: paid,
+      } = allocation;
       outcomes.push({
         naturalKey: p.naturalKey,
         paymentId: created.id,
@@ -304,6 +237,99 @@ export async function takePayments(
     for (const [day, list] of byDay) await recordRecoveries(tx, scope.orgId, day, list);
     return outcomes;
   });
+}
+
+/**
+ * Allocates a stored payment to a debtor: the receivable its reference names first, then the debtor's
+ * other open receivables oldest first. What comes beyond the principal pays the charges of what it
+ * settled; the rest is the debtor's credit. Each change of balance writes a `receivable_changes` record.
+ */
+export async function allocatePayment(
+  tx: SqlExecutor,
+  orgId: number,
+  paymentId: number,
+  payment: { amountCents: number; paidOn: CalendarDate },
+  target: Target,
+): Promise<{
+  status: 'allocated' | 'partially_allocated' | 'unallocated';
+  allocatedCents: number;
+  chargesCents: number;
+  creditCents: number;
+  receivableIds: number[];
+}> {
+  const { amountCents, paidOn } = payment;
+  const open = await tx.query<{
+    id: number;
+    openCents: number;
+    status: string;
+    dueDate: string;
+    kind: 'person' | 'company';
+    terms: ChargeTerms;
+  }>(
+    `select r.id, r.open_cents as "openCents", r.status, r.due_date as "dueDate", d.kind,
+            jsonb_build_object('multaPercent', c.multa_percent, 'jurosMonthlyPercent', c.juros_monthly_percent,
+              'correction', c.correction, 'multaCapPercentForCompanies', c.multa_cap_percent_companies) as terms
+       from receivables r
+       join debtors d on d.org_id = r.org_id and d.id = r.debtor_id
+       join creditors c on c.org_id = r.org_id and c.id = r.creditor_id
+      where r.org_id = $1 and r.debtor_id = $2 and r.status in ('open', 'partially_paid') and r.open_cents > 0
+      order by (r.id = $3) desc, r.due_date, r.id
+      for update of r`,
+    [orgId, target.debtorId, target.receivableId ?? 0],
+  );
+  let remaining = amountCents;
+  const paid: number[] = [];
+  // The charges (multa, juros, correction) of what this payment settles, as of the day it was paid.
+  let chargesDue = 0;
+  for (const r of open) {
+    if (remaining <= 0) break;
+    const cents = Math.min(remaining, r.openCents);
+    if (cents === r.openCents) {
+      const charge = calculateCharges(
+        {
+          principalCents: r.openCents,
+          dueDate: r.dueDate,
+          asOf: paidOn,
+          debtorKind: r.kind,
+          terms: r.terms,
+        },
+        rateTables(),
+      );
+      if (charge.ok) chargesDue += charge.totalCents - r.openCents;
+    }
+    const after = r.openCents - cents;
+    const status = after === 0 ? 'paid' : 'partially_paid';
+    await tx.query(
+      `update receivables set open_cents = $3, status = $4, updated_at = now() where org_id = $1 and id = $2`,
+      [orgId, r.id, after, status],
+    );
+    await tx.query(`insert into receivable_changes (org_id, receivable_id, changes) values ($1, $2, $3)`, [
+      orgId,
+      r.id,
+      JSON.stringify({
+        open_cents: [r.openCents, after],
+        status: [r.status, status],
+        payment_id: [null, paymentId],
+      }),
+    ]);
+    await tx.query(
+      `insert into payment_allocations (org_id, payment_id, receivable_id, cents) values ($1, $2, $3, $4)`,
+      [orgId, paymentId, r.id, cents],
+    );
+    remaining -= cents;
+    paid.push(r.id);
+  }
+  const allocatedCents = amountCents - remaining;
+  // What comes beyond the principal pays the charges of the receivables it settled; the rest is credit.
+  const chargesCents = Math.min(remaining, Math.max(0, chargesDue));
+  remaining -= chargesCents;
+  const status = allocatedCents === 0 ? 'unallocated' : remaining > 0 ? 'partially_allocated' : 'allocated';
+  await tx.query(
+    `update payments set debtor_id = $3, status = $4, credit_cents = $5, matched_by = $6, charges_cents = $7
+      where org_id = $1 and id = $2`,
+    [orgId, paymentId, target.debtorId, status, remaining, target.matchedBy, chargesCents],
+  );
+  return { status, allocatedCents, chargesCents, creditCents: remaining, receivableIds: paid };
 }
 
 /**
