@@ -20,6 +20,7 @@ export const PERMISSIONS = [
   'payments:import',
   'agreements:write',
   'agreements:cancel',
+  'payments:reconcile',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -44,6 +45,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'payments:import',
     'agreements:write',
     'agreements:cancel',
+    'payments:reconcile',
   ],
   collector: [
     'session',

@@ -4,6 +4,7 @@ import type { Database, SqlExecutor } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { type CalendarDate, todayIn } from '../shared/dates.ts';
 import { completePaidAgreements } from './agreements.ts';
+import { findCandidates } from './candidates.ts';
 import { type ChargeTerms, calculateCharges } from './charges.ts';
 import { recordRecoveries } from './recovery.ts';
 import { rateTables } from './terms.ts';
@@ -205,38 +206,97 @@ export async function takePayments(
         },
       });
     }
-    await settlePromises(tx, scope.orgId);
-    // Agreements whose every payment was made are completed; debtors left owing nothing are recovered.
-    const completed = await completePaidAgreements(tx, scope.orgId);
-    const recovered = new Map<
-      number,
-      { debtorId: number; cents: number; day: string; agreementId: number | null }
-    >();
-    incoming.forEach((p, index) => {
-      const o = outcomes[index];
-      const debtorId = o?.debtorId;
-      if (!o || o.duplicate || !debtorId || o.allocatedCents === 0) return;
-      const seen = recovered.get(debtorId);
-      recovered.set(debtorId, {
-        debtorId,
-        cents: (seen?.cents ?? 0) + o.allocatedCents + o.chargesCents,
-        day: seen && seen.day > p.paidOn ? seen.day : p.paidOn,
-        agreementId: null,
-      });
-    });
-    for (const a of completed) {
-      const seen = recovered.get(a.debtorId);
-      recovered.set(a.debtorId, {
-        debtorId: a.debtorId,
-        cents: a.totalCents,
-        day: seen?.day ?? todayIn(scope.timeZone),
-        agreementId: a.agreementId,
-      });
-    }
-    const byDay = Map.groupBy(recovered.values(), (r) => r.day);
-    for (const [day, list] of byDay) await recordRecoveries(tx, scope.orgId, day, list);
+    // Lines no reference matched: the reconciliation scorer allocates the ones it is sure of.
+    await autoReconcile(tx, scope.orgId, outcomes);
+    await afterPayments(
+      tx,
+      scope,
+      incoming.flatMap((p, index) => {
+        const o = outcomes[index];
+        return o && !o.duplicate && o.debtorId && o.allocatedCents > 0
+          ? [{ debtorId: o.debtorId, cents: o.allocatedCents + o.chargesCents, paidOn: p.paidOn }]
+          : [];
+      }),
+    );
     return outcomes;
   });
+}
+
+/**
+ * What follows money arriving, in the transaction that took it: promises kept, agreements completed
+ * (their originals settled), and debtors left owing nothing recorded as recovered (thanked once).
+ */
+export async function afterPayments(
+  tx: SqlExecutor,
+  scope: Scope,
+  paid: ReadonlyArray<{ debtorId: number; cents: number; paidOn: CalendarDate }>,
+): Promise<void> {
+  await settlePromises(tx, scope.orgId);
+  const completed = await completePaidAgreements(tx, scope.orgId);
+  const recovered = new Map<
+    number,
+    { debtorId: number; cents: number; day: string; agreementId: number | null }
+  >();
+  for (const p of paid) {
+    const seen = recovered.get(p.debtorId);
+    recovered.set(p.debtorId, {
+      debtorId: p.debtorId,
+      cents: (seen?.cents ?? 0) + p.cents,
+      day: seen && seen.day > p.paidOn ? seen.day : p.paidOn,
+      agreementId: null,
+    });
+  }
+  for (const a of completed) {
+    const seen = recovered.get(a.debtorId);
+    recovered.set(a.debtorId, {
+      debtorId: a.debtorId,
+      cents: a.totalCents,
+      day: seen?.day ?? todayIn(scope.timeZone),
+      agreementId: a.agreementId,
+    });
+  }
+  const byDay = Map.groupBy(recovered.values(), (r) => r.day);
+  for (const [day, list] of byDay) await recordRecoveries(tx, scope.orgId, day, list);
+}
+
+/**
+ * Payments no reference matched go to the reconciliation scorer (reconcile.ts, candidates.ts): the
+ * ones it is sure of (`auto`: confident and clearly ahead of any other debtor) are allocated, saying
+ * why; the others wait for a person, with their candidates shown on the Pagamentos page.
+ */
+async function autoReconcile(tx: SqlExecutor, orgId: number, outcomes: PaymentOutcome[]): Promise<void> {
+  const waiting = outcomes.filter((o) => o.status === 'unallocated' && o.paymentId !== null);
+  if (waiting.length === 0) return;
+  const found = await findCandidates(
+    tx,
+    orgId,
+    waiting.map((o) => o.paymentId ?? 0),
+  );
+  for (const f of found) {
+    const best = f.candidates[0];
+    const outcome = waiting.find((o) => o.paymentId === f.paymentId);
+    if (f.decision !== 'auto' || !best || !outcome) continue;
+    const [payment] = await tx.query<{ amountCents: number; paidOn: string }>(
+      'select amount_cents as "amountCents", paid_on::text as "paidOn" from payments where org_id = $1 and id = $2',
+      [orgId, f.paymentId],
+    );
+    if (!payment) continue;
+    const matchedBy = `conciliação automática (confiança ${Math.round(best.confidence * 100)}%): ${best.reasons.join('; ')}`;
+    const allocation = await allocatePayment(tx, orgId, f.paymentId, payment, {
+      debtorId: best.debtorId,
+      receivableId: best.receivableIds[0] ?? null,
+      matchedBy,
+    });
+    Object.assign(outcome, {
+      status: allocation.status,
+      allocatedCents: allocation.allocatedCents,
+      chargesCents: allocation.chargesCents,
+      creditCents: allocation.creditCents,
+      matchedBy,
+      debtorId: best.debtorId,
+      receivableIds: allocation.receivableIds,
+    });
+  }
 }
 
 /**

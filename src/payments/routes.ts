@@ -9,6 +9,7 @@ import { importPaymentFile, listPayments } from './intake.ts';
 import { debtorOffers, getPolicy, setPolicy } from './negotiation.ts';
 import type { NegotiationPolicy } from './offers.ts';
 import { pixWebhookToken, receivePixWebhook, validPixWebhookToken } from './pixWebhook.ts';
+import { confirmPayment, paymentCandidates, rejectPayment } from './reconciliation.ts';
 import { type CollectionTerms, debtorCharges, getTerms, setTerms } from './terms.ts';
 
 const MAX_BYTES = 50 * 1024 * 1024;
@@ -334,6 +335,89 @@ export function paymentRoutes(app: App, { db, config }: AppContext) {
         limit: request.query.limit ?? 50,
       }),
     }),
+  );
+
+  app.get(
+    '/api/v1/payments/:id/candidates',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['payments'],
+        summary:
+          'Who a payment may be from: the best candidates with their confidence and reasons, and the decision (auto, suggest, none)',
+        params: Type.Object({ id: Id }),
+        response: {
+          200: Type.Object({
+            paymentId: Id,
+            decision: Type.String(),
+            candidates: Type.Array(
+              Type.Object({
+                debtorId: Id,
+                debtorName: Type.String(),
+                debtorDocument: Type.String(),
+                confidence: Type.Number(),
+                reasons: Type.Array(Type.String()),
+                receivableIds: Type.Array(Id),
+                receivables: Type.Array(
+                  Type.Object({
+                    id: Id,
+                    externalId: Type.String(),
+                    documentNumber: Type.Union([Type.String(), Type.Null()]),
+                    dueDate: Type.String(),
+                    openCents: Type.Integer(),
+                    updatedCents: Type.Union([Type.Integer(), Type.Null()]),
+                  }),
+                ),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => paymentCandidates(db, requireScope(request), request.params.id),
+  );
+
+  const Decision = Type.Object({
+    paymentId: Id,
+    status: Type.String(),
+    matchedBy: Type.String(),
+    allocatedCents: Type.Optional(Type.Integer()),
+    chargesCents: Type.Optional(Type.Integer()),
+    creditCents: Type.Optional(Type.Integer()),
+    receivableIds: Type.Optional(Type.Array(Id)),
+  });
+  app.post(
+    '/api/v1/payments/:id/confirm',
+    {
+      config: { permission: 'payments:reconcile' },
+      schema: {
+        tags: ['payments'],
+        summary: 'A person allocates a waiting payment to a debtor (409 when it is no longer waiting)',
+        params: Type.Object({ id: Id }),
+        body: Type.Object({
+          debtorId: Id,
+          receivableId: Type.Optional(Type.Union([Id, Type.Null()])),
+          note: Type.Optional(Type.String({ maxLength: 500 })),
+        }),
+        response: { 200: Decision },
+      },
+    },
+    async (request) => confirmPayment(db, requireScope(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/v1/payments/:id/reject',
+    {
+      config: { permission: 'payments:reconcile' },
+      schema: {
+        tags: ['payments'],
+        summary: 'A person decides a waiting payment is not a debtor’s (a bank fee, a transfer), saying why',
+        params: Type.Object({ id: Id }),
+        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }),
+        response: { 200: Decision },
+      },
+    },
+    async (request) => rejectPayment(db, requireScope(request), request.params.id, request.body.reason),
   );
 }
 
