@@ -2,6 +2,7 @@ import { channelsBenchmark } from './channels.ts';
 import { dispatchBenchmark, planBenchmark } from './dunning.ts';
 import { importBenchmark } from './import.ts';
 import { portalBenchmark } from './portal.ts';
+import { reconcileBenchmark } from './reconcile.ts';
 import { webhooksBenchmark } from './webhooks.ts';
 
 /** `npm run bench [-- NAME] [options]`: every benchmark, or the one named, with its own options. */
@@ -12,6 +13,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   channels: channelsBenchmark,
   webhooks: webhooksBenchmark,
   portal: portalBenchmark,
+  reconcile: reconcileBenchmark,
 };
 
 const [first, ...rest] = process.argv.slice(2);

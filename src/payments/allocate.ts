@@ -41,7 +41,13 @@ export type PaymentOutcome = {
   receivableIds: number[];
 };
 
-export type Target = { debtorId: number; receivableId: number | null; matchedBy: string };
+export type Target = {
+  debtorId: number;
+  /** The receivable the payment names, paid first; or several named together. */
+  receivableId: number | null;
+  receivableIds?: number[];
+  matchedBy: string;
+};
 
 /** Finds whom a payment is from: by the reference it carries, else by the payer's document. */
 async function findTarget(tx: SqlExecutor, orgId: number, p: IncomingPayment): Promise<Target | null> {
@@ -285,6 +291,7 @@ async function autoReconcile(tx: SqlExecutor, orgId: number, outcomes: PaymentOu
     const allocation = await allocatePayment(tx, orgId, f.paymentId, payment, {
       debtorId: best.debtorId,
       receivableId: best.receivableIds[0] ?? null,
+      receivableIds: best.receivableIds,
       matchedBy,
     });
     Object.assign(outcome, {
@@ -333,9 +340,9 @@ export async function allocatePayment(
        join debtors d on d.org_id = r.org_id and d.id = r.debtor_id
        join creditors c on c.org_id = r.org_id and c.id = r.creditor_id
       where r.org_id = $1 and r.debtor_id = $2 and r.status in ('open', 'partially_paid') and r.open_cents > 0
-      order by (r.id = $3) desc, r.due_date, r.id
+      order by (r.id = any($3::bigint[])) desc, r.due_date, r.id
       for update of r`,
-    [orgId, target.debtorId, target.receivableId ?? 0],
+    [orgId, target.debtorId, target.receivableIds ?? (target.receivableId ? [target.receivableId] : [])],
   );
   let remaining = amountCents;
   const paid: number[] = [];

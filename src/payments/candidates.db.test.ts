@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importCsv, seededDatabaseForFile } from '../../test/support/seed.ts';
+import { createOrganization } from '../access/accounts.ts';
 import { withTenant } from '../db/tenant.ts';
 import { cnpjFromBase, cpfFromBase, formatTaxId } from '../shared/documents.ts';
 import { findCandidates, type PaymentCandidates } from './candidates.ts';
+import golden from './fixtures/reconciliation-golden.json' with { type: 'json' };
 import { updatedTotalCents } from './reconcile.ts';
 
 const fixture = seededDatabaseForFile();
@@ -121,6 +123,18 @@ describe('reconciliation candidates from the database', () => {
     expect([first?.receivableIds, second?.receivableIds]).toEqual([[id('R-1')], [id('R-2')]]);
   });
 
+  it("the payer's name picks its debtor among those owing the same amount", async () => {
+    const { a } = fixture.seeded;
+    const paid = await payment(a.scope.orgId, {
+      amountCents: 125_000,
+      payerName: 'PIX RECEBIDO ANA CAROLINA LIMA',
+    });
+    const [result] = await candidatesOf(a.scope.orgId, [paid]);
+    expect(result?.decision).toBe('auto');
+    expect(result?.candidates[0]?.receivableIds).toEqual([id('R-2')]);
+    expect(result?.candidates[0]?.reasons).toContain('nome do pagador confere');
+  });
+
   it('two receivables paid together by an alphanumeric CNPJ are one candidate', async () => {
     const { a } = fixture.seeded;
     const paid = await payment(a.scope.orgId, { amountCents: 86_420, payerDocument: lanchonete });
@@ -203,5 +217,112 @@ describe('reconciliation candidates from the database', () => {
     expect(results[0]?.candidates[0]?.debtorName).toBe('Lanchonete Ponto Certo Ltda');
     expect(results[1]?.candidates[0]?.receivableIds).toEqual([id('D-1')]);
     expect(results[2]).toMatchObject({ decision: 'none', candidates: [] });
+  });
+});
+
+describe('the golden set through the database', () => {
+  it('finds and decides as the pure scoring does: auto decisions right, most payments found first', async () => {
+    const db = fixture.db;
+    const org = await createOrganization(db, { slug: 'golden', name: 'Golden' });
+    const creditorIds = new Map<number, number>();
+    for (const c of golden.creditors) {
+      const [row] = await db.query<{ id: number }>(
+        `insert into creditors (org_id, cnpj, legal_name, multa_percent, juros_monthly_percent, correction,
+                multa_cap_percent_companies)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+        [
+          org.id,
+          cnpjFromBase(`9876543${c.id}0001`),
+          c.name,
+          c.terms.multaPercent,
+          c.terms.jurosMonthlyPercent,
+          c.terms.correction,
+          c.terms.multaCapPercentForCompanies ?? '2',
+        ],
+      );
+      if (row) creditorIds.set(c.id, row.id);
+    }
+    const debtorIds = new Map<number, number>();
+    for (const d of golden.debtors) {
+      const [row] = await db.query<{ id: number }>(
+        `insert into debtors (org_id, creditor_id, kind, document, name) values ($1, $2, $3, $4, $5) returning id`,
+        [org.id, creditorIds.get(d.creditorId), d.kind, d.document, d.name],
+      );
+      if (row) debtorIds.set(d.id, row.id);
+    }
+    const goldenId = new Map<number, number>();
+    const goldenDebtor = new Map<number, number>();
+    for (const r of golden.receivables) {
+      const debtor = golden.debtors.find((d) => d.id === r.debtorId);
+      const [row] = await db.query<{ id: number }>(
+        `insert into receivables (org_id, creditor_id, debtor_id, external_id, document_number, due_date,
+                original_cents, open_cents, status)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
+        [
+          org.id,
+          creditorIds.get(debtor?.creditorId ?? 0),
+          debtorIds.get(r.debtorId),
+          r.externalId,
+          r.documentNumber,
+          r.dueDate,
+          r.originalCents,
+          r.openCents,
+          r.openCents < r.originalCents ? 'partially_paid' : 'open',
+        ],
+      );
+      if (row) {
+        goldenId.set(row.id, r.id);
+        goldenDebtor.set(row.id, r.debtorId);
+      }
+    }
+    const lines = golden.lines as Array<{
+      id: string;
+      amountCents: number;
+      paidOn: string;
+      payerDocument: string | null;
+      payerName: string | null;
+      memo: string | null;
+      expected: { receivables: number[] } | { debtor: number } | null;
+    }>;
+    const paymentLine = new Map<number, (typeof lines)[number]>();
+    for (const line of lines) paymentLine.set(await payment(org.id, line), line);
+    const results = await withTenant(db, org.id, (tx) =>
+      findCandidates(tx, org.id, [...paymentLine.keys()], { tables: {} }),
+    );
+    let payments = 0;
+    let auto = 0;
+    let autoRight = 0;
+    let top1Right = 0;
+    let shown = 0;
+    for (const result of results) {
+      const line = paymentLine.get(result.paymentId);
+      const best = result.candidates[0];
+      if (line?.expected) payments++;
+      if (!line || result.decision === 'none' || !best) continue;
+      shown++;
+      const expected = line.expected;
+      const got = best.receivableIds.map((dbId) => goldenId.get(dbId) ?? 0).sort((x, y) => x - y);
+      const right =
+        expected !== null &&
+        ('debtor' in expected
+          ? goldenDebtor.get(best.receivableIds[0] ?? 0) === expected.debtor
+          : JSON.stringify([...expected.receivables].sort((x, y) => x - y)) === JSON.stringify(got));
+      if (right) top1Right++;
+      if (result.decision === 'auto') {
+        auto++;
+        if (right) autoRight++;
+      }
+    }
+    process.stdout.write(
+      `golden set through findCandidates (${results.length} lines, ${payments} payments): auto ${auto}, precision ` +
+        `${((autoRight / auto) * 100).toFixed(1)}%, recall ${((autoRight / payments) * 100).toFixed(1)}%; top-1 precision ` +
+        `${((top1Right / shown) * 100).toFixed(1)}%, recall ${((top1Right / payments) * 100).toFixed(1)}%\n`,
+    );
+    // Measured: auto precision 100%, top-1 recall 90.2%, a few points under the pure scoring's 93.1%: the
+    // payer's name is not searched (several receivables of different amounts paid by a debtor who
+    // gives only a name; an updated total among many equal balances) and neither is a CNPJ root.
+    expect(results).toHaveLength(lines.length);
+    expect(autoRight / auto).toBeGreaterThanOrEqual(0.98);
+    expect(top1Right / payments).toBeGreaterThanOrEqual(0.87);
   });
 });

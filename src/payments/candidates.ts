@@ -4,8 +4,8 @@
  * scored by ./reconcile.ts. Plain SQL that runs on PostgreSQL 15 and on PGlite (no extensions).
  *
  * What is fetched for each payment (all of the organization, open or partially paid):
- * - by amount: the receivables whose open balance is the amount (latest due first), and those nearest
- *   it, a few on each side: up to the tolerance above it (a bank fee taken from the credit) and down to
+ * - by amount: the receivables whose open balance is the amount, or its half or third (equal
+ *   installments paid together), latest due first; and those nearest the amount, a few on each side: up to the tolerance above it (a bank fee taken from the credit) and down to
  *   what charges could have added (a payment of the updated total), with the due date in a window
  *   around the day paid;
  * - by who is named: every open receivable of the debtors whose CPF/CNPJ is the payer's, or whose
@@ -161,6 +161,8 @@ export async function candidateRows(
               l.amount + greatest($11::bigint, l.amount * $12::bigint / 10000) as highest_open,
               l.amount as amount,
               l.amount * 10000 / (10000 + $10::bigint) as lowest_open,
+              array_remove(array[case when l.amount % 2 = 0 then l.amount / 2 end,
+                                  case when l.amount % 3 = 0 then l.amount / 3 end], null) as installment,
               l.paid_on - $8::int as due_from,
               l.paid_on + $9::int as due_to
          from unnest($2::bigint[], $3::bigint[], $4::date[], $5::text[]) as l(payment_id, amount, paid_on, document)
@@ -174,6 +176,15 @@ export async function candidateRows(
               and r.open_cents = l.amount and r.due_date >= l.due_from and r.due_date <= l.due_to
             order by r.due_date desc
             limit $14) exact
+       union all
+       select l.payment_id, together.*
+         from lines l
+         cross join lateral (
+           select ${COLUMNS} from receivables r
+            where r.org_id = $1 and r.status in ('open', 'partially_paid')
+              and r.open_cents = any(l.installment) and r.due_date >= l.due_from and r.due_date <= l.due_to
+            order by r.due_date desc
+            limit $14) together
        union all
        select l.payment_id, above.*
          from lines l

@@ -46,7 +46,7 @@ import { type ChargeTables, type ChargeTerms, calculateCharges, type DebtorKind 
  * - 0.90 is the lowest threshold of the grid with no wrong auto decision: at 0.85 a clinic payment that
  *   included charges Régua could not work out went automatically to the wrong consultation. It also
  *   keeps approximate amounts (a fee deducted, a boleto updated on another day) with a matching name,
- *   which score 0.85 to 0.90, in front of a person.
+ *   which score 0.78 to 0.89 on the golden set, in front of a person.
  * - The margin: two homonyms owing the same amount tie; at margin 0 the tie went automatic and was right
  *   only by the order of ids. Margins from 0.10 to 0.20 give the same precision on the golden set;
  *   0.15 is the middle.
@@ -450,7 +450,11 @@ export function referenceTokens(memo: string | null | undefined, limit = 30): st
   for (let i = 0; i < words.length; i++) {
     for (let size = 1; size <= 3 && i + size <= words.length; size++) {
       const run = words.slice(i, i + size);
-      for (const joined of [run.join('-'), run.join('')]) {
+      const split = size === 1 ? /^([A-Z]+)(\d+)$/.exec(run[0] ?? '') : null;
+      const joinedForms = [run.join('-'), run.join('')];
+      // "NF45915" may be stored as NF-45915.
+      if (split) joinedForms.push(`${split[1]}-${split[2]}`);
+      for (const joined of joinedForms) {
         if (joined.length >= 3 && joined.length <= 40 && /\d/.test(joined)) tokens.add(joined);
       }
     }

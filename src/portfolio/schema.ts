@@ -108,6 +108,8 @@ export const debtors = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     unique('debtors_document_key').on(t.orgId, t.creditorId, t.document),
+    // A payer's CPF/CNPJ, whatever the creditor (payments, reconciliation).
+    index('debtors_document_idx').on(t.orgId, t.document),
     foreignKey({ columns: [t.orgId, t.creditorId], foreignColumns: [creditors.orgId, creditors.id] }),
     check('debtors_kind_check', sql`${t.kind} in ('person','company')`),
     check(
@@ -157,6 +159,11 @@ export const receivables = pgTable(
     unique('receivables_external_key').on(t.orgId, t.creditorId, t.externalId),
     index('receivables_due_idx').on(t.orgId, t.creditorId, t.dueDate, t.id),
     index('receivables_debtor_idx').on(t.orgId, t.debtorId),
+    // Reconciliation looks receivables up by amount and by the document number a statement quotes.
+    index('receivables_open_amount_idx')
+      .on(t.orgId, t.openCents, t.dueDate)
+      .where(sql`${t.status} in ('open', 'partially_paid')`),
+    index('receivables_document_number_idx').on(t.orgId, t.documentNumber),
     foreignKey({ columns: [t.orgId, t.creditorId], foreignColumns: [creditors.orgId, creditors.id] }),
     foreignKey({ columns: [t.orgId, t.debtorId], foreignColumns: [debtors.orgId, debtors.id] }),
     check(

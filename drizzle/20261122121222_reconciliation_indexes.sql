@@ -1,0 +1,3 @@
+CREATE INDEX "debtors_document_idx" ON "debtors" USING btree ("org_id","document");--> statement-breakpoint
+CREATE INDEX "receivables_open_amount_idx" ON "receivables" USING btree ("org_id","open_cents","due_date") WHERE "receivables"."status" in ('open', 'partially_paid');--> statement-breakpoint
+CREATE INDEX "receivables_document_number_idx" ON "receivables" USING btree ("org_id","document_number");
