@@ -15,7 +15,12 @@ export function enginesFrom(value: unknown): Engine[] {
 }
 
 /** A fresh, migrated database for a benchmark: a PGlite directory or a PostgreSQL database, dropped after. */
-export async function openEngine(engine: Engine): Promise<{ db: Database; cleanup: () => Promise<void> }> {
+export async function openEngine(engine: Engine): Promise<{
+  db: Database;
+  cleanup: () => Promise<void>;
+  /** Where the database is, for a server started in another process: DATABASE_URL or REGUA_DATA_DIR. */
+  env: Record<string, string>;
+}> {
   if (engine === 'pglite') {
     const dir = join(tmpdir(), `regua-bench-${process.pid}`);
     rmSync(dir, { recursive: true, force: true });
@@ -24,9 +29,10 @@ export async function openEngine(engine: Engine): Promise<{ db: Database; cleanu
     return {
       db,
       cleanup: async () => {
-        await db.close();
+        await db.close().catch(() => {});
         rmSync(dir, { recursive: true, force: true });
       },
+      env: { REGUA_DATA_DIR: dir },
     };
   }
   const admin = new pg.Client({ connectionString: POSTGRES });
@@ -40,8 +46,9 @@ export async function openEngine(engine: Engine): Promise<{ db: Database; cleanu
   await migrate(db);
   return {
     db,
+    env: { DATABASE_URL: url.toString() },
     cleanup: async () => {
-      await db.close();
+      await db.close().catch(() => {});
       const c = new pg.Client({ connectionString: POSTGRES });
       await c.connect();
       await c.query('drop database if exists regua_bench with (force)');

@@ -9,6 +9,7 @@ import {
   DEFAULT_POLICY,
   type NegotiationPolicy,
   type Offer,
+  type OfferRequest,
   proposeOffers,
   validatePolicy,
 } from './offers.ts';
@@ -57,6 +58,31 @@ export async function setPolicy(
     });
     return policy;
   });
+}
+
+const OFFERS_CACHE_SIZE = 5_000;
+const offersCache = new Map<string, Offer[]>();
+
+/**
+ * proposeOffers is pure and costs about a millisecond (Price schedules in exact decimals), while the
+ * same debtor's page is asked for again and again: the most recent answers are kept, keyed by the whole
+ * request (the debt as of the day, the policy, the day), so a changed debt or policy is a new key.
+ */
+function cachedOffers(request: OfferRequest): Offer[] {
+  const key = JSON.stringify(request);
+  const hit = offersCache.get(key);
+  if (hit) {
+    offersCache.delete(key);
+    offersCache.set(key, hit);
+    return structuredClone(hit);
+  }
+  const offers = proposeOffers(request);
+  offersCache.set(key, offers);
+  if (offersCache.size > OFFERS_CACHE_SIZE) {
+    const oldest = offersCache.keys().next().value;
+    if (oldest !== undefined) offersCache.delete(oldest);
+  }
+  return structuredClone(offers);
 }
 
 export type DebtorOffers = {
@@ -131,7 +157,7 @@ export async function debtorOffers(
     ),
   );
   const policy = await getPolicy(db, scope, creditor?.creditorId ?? 0);
-  const offers = proposeOffers({
+  const offers = cachedOffers({
     debtBreakdown: charges.receivables.map((r) => ({
       receivableId: String(r.receivableId),
       principalCents: r.openCents,
