@@ -19,6 +19,13 @@ export function withTenant<T>(
   orgId: number,
   work: (tx: SqlExecutor) => Promise<T>,
 ): Promise<T> {
+  const joined = tenantOf.get(db);
+  if (joined !== undefined) {
+    // Inside inTransaction: already tenant work of its organization, and never of another.
+    if (joined.orgId !== orgId)
+      throw new Error(`organization ${orgId} asked for inside organization ${joined.orgId}'s transaction`);
+    return work(joined.tx);
+  }
   return db.transaction(async (tx) => {
     await enterTenant(tx, orgId);
     return work(tx);
@@ -36,12 +43,13 @@ export function tenantQuery<Row = Record<string, unknown>>(
 }
 
 /**
- * The database seen from inside the transaction `tx`: every query, and every transaction a function
- * opens (withTenant included), joins `tx`. A page that reads through many data functions then costs one
+ * The database seen from inside the tenant transaction `tx` of organization `orgId`: every query, and
+ * every transaction a function opens (withTenant included, without setting the tenant again), joins
+ * `tx`. A page that reads through many data functions then costs one
  * BEGIN/COMMIT instead of one per function.
  */
-export function inTransaction(db: Database, tx: SqlExecutor): Database {
-  return {
+export function inTransaction(db: Database, tx: SqlExecutor, orgId: number): Database {
+  const joined: Database = {
     engine: db.engine,
     orm: tx.orm,
     query: (text, params) => tx.query(text, params),
@@ -50,4 +58,9 @@ export function inTransaction(db: Database, tx: SqlExecutor): Database {
     withSession: () => Promise.reject(new Error('withSession is not available inside a transaction')),
     close: () => Promise.reject(new Error('close is not available inside a transaction')),
   };
+  tenantOf.set(joined, { orgId, tx });
+  return joined;
 }
+
+/** The tenant transactions that inTransaction views stand for. */
+const tenantOf = new WeakMap<Database, { orgId: number; tx: SqlExecutor }>();

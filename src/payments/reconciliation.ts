@@ -55,7 +55,7 @@ export async function confirmPayment(
   db: Database,
   scope: Scope,
   paymentId: number,
-  input: { debtorId: number; receivableId?: number | null; note?: string },
+  input: { debtorId: number; receivableId?: number | null; receivableIds?: number[]; note?: string },
 ) {
   return withTenant(db, scope.orgId, async (tx) => {
     const payment = await waitingPayment(tx, scope, paymentId);
@@ -64,17 +64,22 @@ export async function confirmPayment(
       [scope.orgId, input.debtorId, scope.creditorIds],
     );
     if (!debtor) throw notFound(`debtor ${input.debtorId}`);
-    if (input.receivableId) {
-      const [receivable] = await tx.query(
-        'select 1 from receivables where org_id = $1 and id = $2 and debtor_id = $3',
-        [scope.orgId, input.receivableId, input.debtorId],
+    const named = [
+      ...new Set([...(input.receivableId ? [input.receivableId] : []), ...(input.receivableIds ?? [])]),
+    ];
+    if (named.length > 0) {
+      const found = await tx.query<{ id: number }>(
+        'select id from receivables where org_id = $1 and id = any($2::bigint[]) and debtor_id = $3',
+        [scope.orgId, named, input.debtorId],
       );
-      if (!receivable) throw notFound(`receivable ${input.receivableId} of debtor ${input.debtorId}`);
+      const missing = named.filter((id) => !found.some((f) => f.id === id));
+      if (missing.length > 0) throw notFound(`receivable ${missing.join(', ')} of debtor ${input.debtorId}`);
     }
     const matchedBy = `conciliado por ${scope.actor}${input.note ? `: ${input.note}` : ''}`;
     const allocation = await allocatePayment(tx, scope.orgId, paymentId, payment, {
       debtorId: input.debtorId,
-      receivableId: input.receivableId ?? null,
+      receivableId: named[0] ?? null,
+      receivableIds: named,
       matchedBy,
     });
     await appendAudit(tx, {

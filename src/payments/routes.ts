@@ -397,6 +397,9 @@ export function paymentRoutes(app: App, { db, config }: AppContext) {
         body: Type.Object({
           debtorId: Id,
           receivableId: Type.Optional(Type.Union([Id, Type.Null()])),
+          receivableIds: Type.Optional(
+            Type.Array(Id, { maxItems: 50, description: 'several receivables paid together, paid first' }),
+          ),
           note: Type.Optional(Type.String({ maxLength: 500 })),
         }),
         response: { 200: Decision },

@@ -32,7 +32,8 @@ export type PortalDebtor = {
   creditorName: string;
   creditorCnpj: string;
   timeZone: string;
-  contacts: Array<PortalContact & { address: string }>;
+  /** `optedOut`: the debtor stopped collection messages there (a code they ask for still goes). */
+  contacts: Array<PortalContact & { address: string; optedOut: boolean }>;
 };
 
 export function maskEmail(email: string): string {
@@ -78,8 +79,15 @@ export async function linkDebtor(db: Database, link: PortalLink): Promise<Portal
   // A code is a message the debtor asks for, not a collection contact: an opt-out of collection
   // messages does not lock them out of the portal. WhatsApp still needs their opt-in.
   const contacts: PortalDebtor['contacts'] = [];
+  const optedOut = (channel: string) => Boolean(row.preferences[channel]?.optedOutAt);
   row.emails.forEach((address, i) => {
-    contacts.push({ id: `email:${i}`, channel: 'email', masked: maskEmail(address), address });
+    contacts.push({
+      id: `email:${i}`,
+      channel: 'email',
+      masked: maskEmail(address),
+      address,
+      optedOut: optedOut('email'),
+    });
   });
   if (row.whatsapp && !row.preferences.whatsapp?.optedOutAt && row.preferences.whatsapp?.consentAt)
     contacts.push({
@@ -87,9 +95,16 @@ export async function linkDebtor(db: Database, link: PortalLink): Promise<Portal
       channel: 'whatsapp',
       masked: maskPhone(row.whatsapp),
       address: row.whatsapp,
+      optedOut: false,
     });
   row.phones.forEach((address, i) => {
-    contacts.push({ id: `sms:${i}`, channel: 'sms', masked: maskPhone(address), address });
+    contacts.push({
+      id: `sms:${i}`,
+      channel: 'sms',
+      masked: maskPhone(address),
+      address,
+      optedOut: optedOut('sms'),
+    });
   });
   return { orgId: link.orgId, debtorId: link.debtorId, ...row, contacts };
 }

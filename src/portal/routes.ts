@@ -179,7 +179,9 @@ export function portalRoutes(app: App, { db, config }: AppContext) {
         // The whole page is read in one tenant transaction.
         const orgId = portalCookieOrg(request.cookies[PORTAL_COOKIE]);
         if (orgId === null) throw expired();
-        return withTenant(db, orgId, (tx) => mainPage(inTransaction(db, tx), request.cookies[PORTAL_COOKIE]));
+        return withTenant(db, orgId, (tx) =>
+          mainPage(inTransaction(db, tx, orgId), request.cookies[PORTAL_COOKIE]),
+        );
       },
     );
 
@@ -232,7 +234,10 @@ export function portalRoutes(app: App, { db, config }: AppContext) {
         offers: governed.size > 0 ? [] : offers.offers,
         offersNote: offers.error,
         agreements: active,
-        contacts: debtor.contacts.map(({ id, channel, masked }) => ({ id, channel, masked })),
+        // The channels collection messages still go on: the ones the debtor may stop.
+        contacts: debtor.contacts
+          .filter((c) => !c.optedOut)
+          .map(({ id, channel, masked }) => ({ id, channel, masked })),
         promiseMaxDate: addDays(today, PROMISE_MAX_DAYS),
       };
     }

@@ -147,6 +147,35 @@ async function signIn(page: Page, options: { wrongFirst?: boolean } = {}): Promi
 }
 
 describe('the debtor portal on a phone', () => {
+  it('loads the portal without the staff app', async () => {
+    const { context, page, pageErrors } = await phone();
+    try {
+      const scripts: { name: string; body: string }[] = [];
+      page.on('response', async (response) => {
+        const name = /\/assets\/([^/?]+\.js)$/.exec(new URL(response.url()).pathname)?.[1];
+        if (name) scripts.push({ name, body: (await response.body()).toString('utf8') });
+      });
+      await page.goto(`${app.url}/p/${token}`);
+      await page.getByRole('button', { name: 'Enviar código' }).waitFor();
+      await page.waitForLoadState('networkidle');
+      const names = scripts.map((s) => s.name);
+      expect(names.some((name) => name.startsWith('PortalPage-'))).toBe(true);
+      for (const staff of ['RequireSession-', 'LoginPage-', 'CreditorPage-', 'PaymentsPage-', 'DebtorPage-'])
+        expect(names.filter((name) => name.startsWith(staff))).toEqual([]);
+      // Nor inside the chunks it did load: words only the staff pages say.
+      for (const words of [
+        'Importar pagamentos',
+        'Gerar remessa',
+        'Régua de cobrança',
+        'Esqueci minha senha',
+      ])
+        expect(scripts.filter((s) => s.body.includes(words)).map((s) => s.name)).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('an expired or altered link says so in Portuguese and what to do', async () => {
     const { context, page, pageErrors } = await phone();
     try {
@@ -344,8 +373,8 @@ describe('the debtor portal on a phone', () => {
       await expect
         .poll(() => page.getByTestId('portal-notice').textContent())
         .toBe('Sua sessão terminou. Abra de novo o link que você recebeu para entrar.');
-      // The SMS number she stopped is no longer offered for codes.
-      await expect.poll(() => page.getByRole('radio').count()).toBe(1);
+      // Stopping collection SMS does not lock her out: a code she asks for may still go to that number.
+      await expect.poll(() => page.getByRole('radio').count()).toBe(2);
 
       // In again (the agreement is there), then out.
       await signIn(page);

@@ -1,57 +1,89 @@
+/**
+ * Every route loads its page on first visit (route-level code splitting): the debtor portal (`/p/:token`,
+ * opened on phones from a message) downloads only the portal, not the staff app, and the staff app
+ * downloads each page when it is first opened. Until a route's module is in, the spinner shows.
+ */
+import type { ComponentType } from 'react';
 import type { RouteObject } from 'react-router-dom';
-import { RequireSession } from './components/RequireSession.tsx';
+import { PageLoader } from './components/PageLoader.tsx';
 import { RouteError } from './components/RouteError.tsx';
-import { CadencePage } from './pages/CadencePage.tsx';
-import { ChannelsPage } from './pages/ChannelsPage.tsx';
-import { CreditorPage } from './pages/CreditorPage.tsx';
-import { CreditorsPage } from './pages/CreditorsPage.tsx';
-import { DebtorPage } from './pages/DebtorPage.tsx';
-import { ImportDetailPage } from './pages/ImportDetailPage.tsx';
-import { ImportsPage } from './pages/ImportsPage.tsx';
-import { LettersPage } from './pages/LettersPage.tsx';
-import { LgpdPage } from './pages/LgpdPage.tsx';
-import { LoginPage } from './pages/LoginPage.tsx';
-import { NewImportPage } from './pages/NewImportPage.tsx';
-import { NotFoundPage } from './pages/NotFoundPage.tsx';
-import { PaymentsPage } from './pages/PaymentsPage.tsx';
-import { PlanPage } from './pages/PlanPage.tsx';
-import { RecoveredPage } from './pages/RecoveredPage.tsx';
-import { ResetPasswordPage } from './pages/ResetPasswordPage.tsx';
-import { SandboxPage } from './pages/SandboxPage.tsx';
-import { SecurityPage } from './pages/SecurityPage.tsx';
-import { WorklistPage } from './pages/WorklistPage.tsx';
-import { PortalPage, PortalRouteError } from './portal/PortalPage.tsx';
+import { PortalRouteError } from './portal/PortalRouteError.tsx';
+
+/** `lazy` for a route whose component is the named export `name` of the module `load` imports. */
+function page<K extends string, M extends Record<K, ComponentType>>(
+  load: () => Promise<M>,
+  name: K,
+): () => Promise<{ Component: ComponentType }> {
+  return async () => ({ Component: (await load())[name] });
+}
 
 export const routes: RouteObject[] = [
-  { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
-  // The link in the password reset e-mail: public, no session needed.
-  { path: '/redefinir-senha', element: <ResetPasswordPage />, errorElement: <RouteError /> },
-  // The debtor portal: public (a signed link, then CPF/CNPJ and a one-time code), its own layout.
-  { path: '/p/:token', element: <PortalPage />, errorElement: <PortalRouteError /> },
   {
-    element: <RequireSession />,
+    // Shown while the first route's module loads; also catches a module that failed to load.
+    hydrateFallbackElement: <PageLoader />,
     errorElement: <RouteError />,
     children: [
       {
+        path: '/login',
+        lazy: page(() => import('./pages/LoginPage.tsx'), 'LoginPage'),
+        errorElement: <RouteError />,
+      },
+      // The link in the password reset e-mail: public, no session needed.
+      {
+        path: '/redefinir-senha',
+        lazy: page(() => import('./pages/ResetPasswordPage.tsx'), 'ResetPasswordPage'),
+        errorElement: <RouteError />,
+      },
+      // The debtor portal: public (a signed link, then CPF/CNPJ and a one-time code), its own layout.
+      {
+        path: '/p/:token',
+        lazy: page(() => import('./portal/PortalPage.tsx'), 'PortalPage'),
+        errorElement: <PortalRouteError />,
+      },
+      {
+        lazy: page(() => import('./components/RequireSession.tsx'), 'RequireSession'),
         errorElement: <RouteError />,
         children: [
-          { index: true, element: <CreditorsPage /> },
-          { path: 'creditors/:id', element: <CreditorPage /> },
-          { path: 'creditors/:id/regua', element: <CadencePage /> },
-          { path: 'debtors/:id', element: <DebtorPage /> },
-          { path: 'imports', element: <ImportsPage /> },
-          { path: 'imports/new', element: <NewImportPage /> },
-          { path: 'imports/:id', element: <ImportDetailPage /> },
-          { path: 'plan', element: <PlanPage /> },
-          { path: 'worklist', element: <WorklistPage /> },
-          { path: 'letters', element: <LettersPage /> },
-          { path: 'payments', element: <PaymentsPage /> },
-          { path: 'recuperados', element: <RecoveredPage /> },
-          { path: 'sandbox', element: <SandboxPage /> },
-          { path: 'security', element: <SecurityPage /> },
-          { path: 'lgpd', element: <LgpdPage /> },
-          { path: 'settings/channels', element: <ChannelsPage /> },
-          { path: '*', element: <NotFoundPage /> },
+          {
+            errorElement: <RouteError />,
+            children: [
+              { index: true, lazy: page(() => import('./pages/CreditorsPage.tsx'), 'CreditorsPage') },
+              {
+                path: 'creditors/:id',
+                lazy: page(() => import('./pages/CreditorPage.tsx'), 'CreditorPage'),
+              },
+              {
+                path: 'creditors/:id/regua',
+                lazy: page(() => import('./pages/CadencePage.tsx'), 'CadencePage'),
+              },
+              { path: 'debtors/:id', lazy: page(() => import('./pages/DebtorPage.tsx'), 'DebtorPage') },
+              { path: 'imports', lazy: page(() => import('./pages/ImportsPage.tsx'), 'ImportsPage') },
+              {
+                path: 'imports/new',
+                lazy: page(() => import('./pages/NewImportPage.tsx'), 'NewImportPage'),
+              },
+              {
+                path: 'imports/:id',
+                lazy: page(() => import('./pages/ImportDetailPage.tsx'), 'ImportDetailPage'),
+              },
+              { path: 'plan', lazy: page(() => import('./pages/PlanPage.tsx'), 'PlanPage') },
+              { path: 'worklist', lazy: page(() => import('./pages/WorklistPage.tsx'), 'WorklistPage') },
+              { path: 'letters', lazy: page(() => import('./pages/LettersPage.tsx'), 'LettersPage') },
+              { path: 'payments', lazy: page(() => import('./pages/PaymentsPage.tsx'), 'PaymentsPage') },
+              {
+                path: 'recuperados',
+                lazy: page(() => import('./pages/RecoveredPage.tsx'), 'RecoveredPage'),
+              },
+              { path: 'sandbox', lazy: page(() => import('./pages/SandboxPage.tsx'), 'SandboxPage') },
+              { path: 'security', lazy: page(() => import('./pages/SecurityPage.tsx'), 'SecurityPage') },
+              { path: 'lgpd', lazy: page(() => import('./pages/LgpdPage.tsx'), 'LgpdPage') },
+              {
+                path: 'settings/channels',
+                lazy: page(() => import('./pages/ChannelsPage.tsx'), 'ChannelsPage'),
+              },
+              { path: '*', lazy: page(() => import('./pages/NotFoundPage.tsx'), 'NotFoundPage') },
+            ],
+          },
         ],
       },
     ],

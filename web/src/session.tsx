@@ -66,6 +66,11 @@ export function canImportPayments(session: Session): boolean {
   return session.role === 'admin' || session.role === 'manager';
 }
 
+/** Confirm or reject a payment waiting in the unmatched queue (permission payments:reconcile). */
+export function canReconcilePayments(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager';
+}
+
 /** Change a creditor's collection terms: multa, juros, correção and Pix key (managers and admins). */
 export function canWriteTerms(session: Session): boolean {
   return session.role === 'admin' || session.role === 'manager';

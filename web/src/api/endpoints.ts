@@ -9,7 +9,10 @@ import type {
   CadenceVersion,
   ChannelProvider,
   ChannelProviderInput,
+  CollectionAccount,
+  CollectionAccountInput,
   CollectionTerms,
+  ConfirmPaymentInput,
   Creditor,
   Debtor,
   DebtorCharges,
@@ -30,6 +33,8 @@ import type {
   OutboundMessage,
   Page,
   Payment,
+  PaymentCandidates,
+  PaymentDecision,
   PaymentFilters,
   PaymentImportResult,
   PlanRunResult,
@@ -38,6 +43,8 @@ import type {
   Receivable,
   ReceivableStatus,
   RecoveredCustomer,
+  Remessa,
+  RemessaOutcome,
   Session,
   Simulation,
   SkipFilters,
@@ -101,6 +108,12 @@ export const keys = {
   /** Prefix of every payments list, to refresh them all after a file is imported. */
   paymentsAll: ['payments'] as const,
   payments: (filters: PaymentFilters) => ['payments', filters] as const,
+  /** Under the payments prefix: refreshed with the lists after an import or a decision. */
+  paymentCandidates: (paymentId: number) => ['payments', 'candidates', paymentId] as const,
+  /** Debtors of every creditor by name or CPF/CNPJ (reconciling a payment to someone else). */
+  debtorSearch: (q: string) => ['debtors', 'search', q] as const,
+  collectionAccount: (creditorId: number) => ['creditors', creditorId, 'collection-account'] as const,
+  remessas: (creditorId: number) => ['creditors', creditorId, 'remessas'] as const,
   /** Prefix of every updated-charges query of a debtor. */
   chargesAll: (debtorId: number) => ['charges', debtorId] as const,
   charges: (debtorId: number, asOf: string) => ['charges', debtorId, asOf] as const,
@@ -193,6 +206,9 @@ export const endpoints = {
 
   listDebtors: (creditorId: number, q: string, cursor: string | null = null) =>
     api.get<Page<Debtor>>(`${V1}/debtors`, { creditorId, q, cursor, limit: 20 }),
+  /** Debtors of every creditor the user sees, by name or CPF/CNPJ. */
+  searchDebtors: (q: string, signal?: AbortSignal) =>
+    api.get<Page<Debtor>>(`${V1}/debtors`, { q, limit: 10 }, signal),
 
   listCadences: (creditorId: number) =>
     api.get<{ items: Cadence[] }>(`${V1}/creditors/${creditorId}/cadences`),
@@ -280,6 +296,15 @@ export const endpoints = {
   /** Newest first; `before` is the id of the last payment shown. */
   listPayments: (filters: PaymentFilters, before: number | null, signal?: AbortSignal) =>
     api.get<{ items: Payment[] }>(`${V1}/payments`, { ...filters, before, limit: LIST_PAGE_SIZE }, signal),
+  /** Who a waiting payment may be from: the best candidates, their confidence and reasons. */
+  getPaymentCandidates: (paymentId: number, signal?: AbortSignal) =>
+    api.get<PaymentCandidates>(`${V1}/payments/${paymentId}/candidates`, undefined, signal),
+  /** Allocates a waiting payment to a debtor (permission payments:reconcile); 409 when already decided. */
+  confirmPayment: (paymentId: number, input: ConfirmPaymentInput) =>
+    api.post<PaymentDecision>(`${V1}/payments/${paymentId}/confirm`, input),
+  /** Takes a waiting payment out of the queue as not a debtor's, saying why; 409 when already decided. */
+  rejectPayment: (paymentId: number, reason: string) =>
+    api.post<PaymentDecision>(`${V1}/payments/${paymentId}/reject`, { reason }),
 
   /** What the debtor owes as of `asOf` (multa, juros, correção, explained), with the Pix to pay it. */
   getDebtorCharges: (debtorId: number, asOf: string) =>
@@ -310,6 +335,21 @@ export const endpoints = {
   /** Managers and admins (permission agreements:cancel); the originals come back net of what was paid. */
   cancelAgreement: (agreementId: number, reason: string) =>
     api.post<Agreement>(`${V1}/agreements/${agreementId}/cancel`, { reason }),
+  /** Admins only (permission providers:manage): the boleto convênio and the Pix PSP; no secret. */
+  getCollectionAccount: (creditorId: number) =>
+    api.get<CollectionAccount>(`${V1}/creditors/${creditorId}/collection-account`),
+  /** 400 with every problem (pt-BR, one sentence each) when the bank or the PSP would refuse it. */
+  setCollectionAccount: (creditorId: number, input: CollectionAccountInput) =>
+    api.put<CollectionAccount>(`${V1}/creditors/${creditorId}/collection-account`, input),
+  /** The CNAB 240 remessas generated for the creditor, newest first (permission payments:import). */
+  listRemessas: (creditorId: number) =>
+    api.get<{ items: Remessa[] }>(`${V1}/creditors/${creditorId}/remessas`),
+  /**
+   * The next remessa with every boleto to register or write off; 409 when there is none, 400 when the
+   * creditor has no collection account or no title could go in.
+   */
+  generateRemessa: (creditorId: number) => api.post<RemessaOutcome>(`${V1}/creditors/${creditorId}/remessas`),
+
   /** Customers recovered in the last 90 days (paid everything or completed an agreement). */
   listRecovered: () => api.get<{ items: RecoveredCustomer[] }>(`${V1}/recovered`),
 
@@ -341,4 +381,6 @@ export const downloads = {
   /** The boleto of one agreement payment (inline PDF). */
   agreementBoleto: (agreementId: number, number: number) =>
     `${V1}/agreements/${agreementId}/installments/${number}/boleto.pdf`,
+  /** A remessa file to send to the bank (attachment; the download is audited). */
+  remessaFile: (remessaId: number) => `${V1}/remessas/${remessaId}/file`,
 };

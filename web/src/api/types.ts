@@ -741,9 +741,10 @@ export interface PaymentImportResult {
 
 /**
  * 'allocated': all of it paid titles; 'partially_allocated': the overpayment stays as the debtor's
- * credit; 'unallocated': nobody matched, waiting for a person to reconcile it.
+ * credit; 'unallocated': nobody matched, waiting for a person to reconcile it; 'rejected': a person
+ * decided it was not a debtor's payment (a bank fee, a transfer).
  */
-export type PaymentStatus = 'allocated' | 'partially_allocated' | 'unallocated';
+export type PaymentStatus = 'allocated' | 'partially_allocated' | 'unallocated' | 'rejected';
 
 export interface PaymentAllocation {
   receivableId: number;
@@ -762,7 +763,10 @@ export interface Payment {
   status: PaymentStatus | string;
   /** What was left over after paying the titles: the debtor's credit. */
   creditCents: number;
-  /** How the payment was matched to the debtor, in pt-BR ("nosso número 12345678"). */
+  /**
+   * How the payment was matched, in pt-BR: "nosso número 12345678", "conciliação automática (confiança
+   * 93%) …", or who decided it: "conciliado por user:12: nota", "rejeitado por user:12: motivo".
+   */
   matchedBy: string | null;
   debtorId: number | null;
   debtorName: string | null;
@@ -773,6 +777,62 @@ export interface Payment {
 export interface PaymentFilters {
   status?: PaymentStatus | undefined;
   debtorId?: number | undefined;
+}
+
+/**
+ * The reconciler's decision for a payment no reference matched: 'auto' (sure enough to allocate alone),
+ * 'suggest' (worth showing a person), 'none' (no likely debtor).
+ */
+export type ReconciliationDecision = 'auto' | 'suggest' | 'none';
+
+/** A receivable a candidate would pay, with its value updated to the day paid (null: unknown). */
+export interface CandidateReceivable {
+  id: number;
+  externalId: string;
+  documentNumber: string | null;
+  dueDate: string;
+  openCents: number;
+  updatedCents: number | null;
+}
+
+/** A debtor a waiting payment may be from, with how sure the reconciler is and why. */
+export interface PaymentCandidate {
+  debtorId: number;
+  debtorName: string;
+  debtorDocument: string;
+  /** 0..1 */
+  confidence: number;
+  /** pt-BR, strongest first. */
+  reasons: string[];
+  receivableIds: number[];
+  receivables: CandidateReceivable[];
+}
+
+/** GET /payments/:id/candidates: best first. */
+export interface PaymentCandidates {
+  paymentId: number;
+  decision: ReconciliationDecision | string;
+  candidates: PaymentCandidate[];
+}
+
+/** POST /payments/:id/confirm: the debtor, optionally the receivable paid first, and a note. */
+export interface ConfirmPaymentInput {
+  debtorId: number;
+  /** The receivables the candidate names (paid together), paid first. */
+  receivableIds?: number[];
+  note?: string;
+}
+
+/** What a person's decision did (confirm or reject). */
+export interface PaymentDecision {
+  paymentId: number;
+  status: PaymentStatus | string;
+  /** "conciliado por user:12: nota" or "rejeitado por user:12: motivo". */
+  matchedBy: string;
+  allocatedCents?: number;
+  chargesCents?: number;
+  creditCents?: number;
+  receivableIds?: number[];
 }
 
 export type ChargeKind = 'principal' | 'correcao' | 'multa' | 'juros' | 'desconto';
@@ -938,4 +998,51 @@ export interface RecoveredCustomer {
   recoveredCents: number;
   /** A new receivable is open since the recovery. */
   owesAgain: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boletos: the creditor's collection account and the CNAB 240 remessas
+
+/** Banco do Brasil convênio the agreements' boletos are issued under. */
+export interface BoletoAccount {
+  /** '1234-5' */
+  agency: string;
+  /** '12345-6' */
+  account: string;
+  /** 7 digits. */
+  convenio: string;
+  /** '17' */
+  carteira: string;
+}
+
+/** GET /creditors/:id/collection-account (the PSP secret is write-only: only whether one is stored). */
+export interface CollectionAccount {
+  boleto: BoletoAccount | null;
+  psp: { url: string; clientId: string; hasSecret: boolean } | null;
+}
+
+/** PUT /creditors/:id/collection-account: omit `clientSecret` to keep the stored one. */
+export interface CollectionAccountInput {
+  boleto: BoletoAccount | null;
+  psp: { url: string; clientId: string; clientSecret?: string } | null;
+}
+
+/** A CNAB 240 remessa file generated for a creditor. */
+export interface Remessa {
+  id: number;
+  /** Número sequencial do arquivo. */
+  nsa: number;
+  filename: string;
+  titles: number;
+  totalCents: number;
+  /** Actor string ("user:12"). */
+  createdBy: string;
+  createdAt: string;
+}
+
+/** POST /creditors/:id/remessas: the file, what went in, and the titles the bank would refuse. */
+export interface RemessaOutcome extends Remessa {
+  registered: number;
+  writtenOff: number;
+  refused: { seuNumero: string; problems: string[] }[];
 }

@@ -1,3 +1,6 @@
+// The charts' styles come with the charts (this module is loaded lazily), not with every page.
+import '@mantine/charts/styles.css';
+
 import { BarChart } from '@mantine/charts';
 import { Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';

@@ -547,12 +547,14 @@ export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = {
   allocated: 'Conciliado',
   partially_allocated: 'Com crédito',
   unallocated: 'Para conciliar',
+  rejected: 'Rejeitado',
 };
 
 export const PAYMENT_STATUS_COLORS: Record<PaymentStatus, string> = {
   allocated: 'green',
   partially_allocated: 'blue',
   unallocated: 'orange',
+  rejected: 'gray',
 };
 
 /** What each payment status means, for the badge's tooltip. */
@@ -561,6 +563,8 @@ export const PAYMENT_STATUS_HELP: Record<PaymentStatus, string> = {
   partially_allocated:
     'Pagou mais do que devia: os títulos foram quitados e a sobra fica como crédito do devedor.',
   unallocated: 'Não foi possível identificar o devedor: alguém precisa conciliar este pagamento.',
+  rejected:
+    'Não era pagamento de devedor (uma tarifa, uma transferência): saiu da fila sem pagar título, com o motivo registrado.',
 };
 
 export function paymentStatusLabel(status: string): string {
@@ -573,6 +577,20 @@ export function paymentStatusColor(status: string): string {
 
 export function paymentStatusHelp(status: string): string | null {
   return PAYMENT_STATUS_HELP[status as PaymentStatus] ?? null;
+}
+
+const DECIDED_BY =
+  /^(conciliado|rejeitado) por ((?:user|apikey|api_key):\d+|debtor:\d+:portal|system(?::[\w.-]+)?)(?=$|: )/;
+
+/**
+ * How a payment was matched, with the person who decided named: "conciliado por user:12: o filho
+ * pagou" reads "conciliado por Ana: o filho pagou". Anything else (a reference, the automatic
+ * "conciliação automática (confiança 93%)") is shown as the server wrote it.
+ */
+export function matchedByLabel(matchedBy: string, me: { id: number; name: string }): string {
+  const decided = DECIDED_BY.exec(matchedBy);
+  if (!decided) return matchedBy;
+  return `${decided[1]} por ${actorLabel(decided[2] ?? '', me)}${matchedBy.slice(decided[0].length)}`;
 }
 
 /** The kinds of payment file, as people at a BPO call them. */

@@ -3,14 +3,16 @@ import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
+import { CollectionAccountCard } from '../components/CollectionAccountCard.tsx';
 import { CollectionTermsCard } from '../components/CollectionTermsCard.tsx';
 import { NegotiationPolicyCard } from '../components/NegotiationPolicyCard.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { ReceivablesPanel } from '../components/ReceivablesPanel.tsx';
+import { RemessasCard } from '../components/RemessasCard.tsx';
 import { formatAddressLines, formatCents, formatCnpj, formatInteger } from '../lib/format.ts';
 import { parseId } from '../lib/params.ts';
-import { canImport, useSession } from '../session.tsx';
+import { canImport, canImportPayments, canManageProviders, useSession } from '../session.tsx';
 
 // The chart library is large: load it only when a portfolio is opened.
 const AgingChart = lazy(() =>
@@ -119,6 +121,10 @@ export function CreditorPage() {
       <CollectionTermsCard key={`terms-${c.id}`} creditorId={c.id} />
 
       <NegotiationPolicyCard key={`policy-${c.id}`} creditorId={c.id} />
+
+      {canManageProviders(session) && <CollectionAccountCard key={`account-${c.id}`} creditorId={c.id} />}
+
+      {canImportPayments(session) && <RemessasCard key={`remessas-${c.id}`} creditorId={c.id} />}
 
       <Title order={3}>Títulos</Title>
       <ReceivablesPanel key={c.id} creditorId={c.id} />

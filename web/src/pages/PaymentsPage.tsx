@@ -21,6 +21,7 @@ import { endpoints, keys, LIST_PAGE_SIZE } from '../api/endpoints.ts';
 import type { Payment, PaymentFilters, PaymentImportResult } from '../api/types.ts';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
+import { type ReconcileOutcome, ReconcilePanel } from '../components/ReconcilePanel.tsx';
 import {
   formatBytes,
   formatCents,
@@ -31,13 +32,14 @@ import {
   plural,
 } from '../lib/format.ts';
 import {
+  matchedByLabel,
   paymentFormatLabel,
   paymentStatusColor,
   paymentStatusHelp,
   paymentStatusLabel,
 } from '../lib/labels.ts';
 import { editSearchParams } from '../lib/params.ts';
-import { canImportPayments, canSeePayments, useSession } from '../session.tsx';
+import { canImportPayments, canReconcilePayments, canSeePayments, useSession } from '../session.tsx';
 
 const ACCEPT = '.ret,.txt,.ofx,.RET,.TXT,.OFX';
 
@@ -255,7 +257,16 @@ function PaymentImportCard() {
   );
 }
 
-function PaymentRow({ payment }: { payment: Payment }) {
+function PaymentRow({
+  payment,
+  canReconcile,
+  onReconcile,
+}: {
+  payment: Payment;
+  canReconcile: boolean;
+  onReconcile: (payment: Payment) => void;
+}) {
+  const session = useSession();
   const help = paymentStatusHelp(payment.status);
   const badge = (
     <Badge variant="light" color={paymentStatusColor(payment.status)} data-testid="payment-status">
@@ -263,7 +274,7 @@ function PaymentRow({ payment }: { payment: Payment }) {
     </Badge>
   );
   return (
-    <Table.Tr data-testid="payment-row" data-status={payment.status}>
+    <Table.Tr data-testid="payment-row" data-status={payment.status} data-id={payment.id}>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <Text size="sm">{formatDate(payment.paidOn)}</Text>
         <Text size="xs" c="dimmed">
@@ -292,7 +303,7 @@ function PaymentRow({ payment }: { payment: Payment }) {
       </Table.Td>
       <Table.Td data-testid="payment-matched">
         {payment.matchedBy ? (
-          <Text size="sm">{payment.matchedBy}</Text>
+          <Text size="sm">{matchedByLabel(payment.matchedBy, session.user)}</Text>
         ) : (
           <Text size="sm" c="dimmed">
             Não identificado
@@ -339,11 +350,31 @@ function PaymentRow({ payment }: { payment: Payment }) {
           </Text>
         )}
       </Table.Td>
+      <Table.Td ta="right">
+        {payment.status === 'unallocated' && (
+          <Button
+            size="xs"
+            variant={canReconcile ? 'filled' : 'light'}
+            onClick={() => onReconcile(payment)}
+            data-testid="payment-reconcile"
+          >
+            {canReconcile ? 'Conciliar' : 'Ver candidatos'}
+          </Button>
+        )}
+      </Table.Td>
     </Table.Tr>
   );
 }
 
-function PaymentsList({ filters }: { filters: PaymentFilters }) {
+function PaymentsList({
+  filters,
+  onReconcile,
+}: {
+  filters: PaymentFilters;
+  onReconcile: (payment: Payment) => void;
+}) {
+  const session = useSession();
+  const canReconcile = canReconcilePayments(session);
   const payments = useInfiniteQuery({
     queryKey: keys.payments(filters),
     queryFn: ({ pageParam, signal }) => endpoints.listPayments(filters, pageParam, signal),
@@ -379,16 +410,22 @@ function PaymentsList({ filters }: { filters: PaymentFilters }) {
               <Table.Th>Pago em</Table.Th>
               <Table.Th>Pagador</Table.Th>
               <Table.Th ta="right">Valor</Table.Th>
-              <Table.Th>Situação</Table.Th>
+              <Table.Th miw={130}>Situação</Table.Th>
               <Table.Th>Identificado por</Table.Th>
               <Table.Th>Devedor</Table.Th>
               <Table.Th>Títulos pagos</Table.Th>
               <Table.Th ta="right">Crédito</Table.Th>
+              <Table.Th />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {rows.map((payment) => (
-              <PaymentRow key={payment.id} payment={payment} />
+              <PaymentRow
+                key={payment.id}
+                payment={payment}
+                canReconcile={canReconcile}
+                onReconcile={onReconcile}
+              />
             ))}
           </Table.Tbody>
         </Table>
@@ -416,6 +453,12 @@ export function PaymentsPage() {
   const session = useSession();
   const [params, setParams] = useSearchParams();
   const tab = params.get('aba') === 'conciliar' ? 'conciliar' : 'todos';
+  const [reconciling, setReconciling] = useState<Payment | null>(null);
+  const [decided, setDecided] = useState<ReconcileOutcome | null>(null);
+  const openPanel = (payment: Payment) => {
+    setDecided(null);
+    setReconciling(payment);
+  };
 
   if (!canSeePayments(session))
     return (
@@ -442,6 +485,19 @@ export function PaymentsPage() {
 
       {canImportPayments(session) && <PaymentImportCard />}
 
+      {decided && (
+        <Alert
+          color="green"
+          variant="light"
+          withCloseButton
+          onClose={() => setDecided(null)}
+          data-testid="reconcile-outcome"
+          data-payment-id={decided.paymentId}
+        >
+          {decided.message}
+        </Alert>
+      )}
+
       <Tabs
         value={tab}
         onChange={(value) =>
@@ -461,12 +517,21 @@ export function PaymentsPage() {
           </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="todos">
-          <PaymentsList filters={{}} />
+          <PaymentsList filters={{}} onReconcile={openPanel} />
         </Tabs.Panel>
         <Tabs.Panel value="conciliar">
-          <PaymentsList filters={{ status: 'unallocated' }} />
+          <PaymentsList filters={{ status: 'unallocated' }} onReconcile={openPanel} />
         </Tabs.Panel>
       </Tabs>
+
+      <ReconcilePanel
+        payment={reconciling}
+        onClose={() => setReconciling(null)}
+        onDecided={(outcome) => {
+          setReconciling(null);
+          setDecided(outcome);
+        }}
+      />
     </Stack>
   );
 }

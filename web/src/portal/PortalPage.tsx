@@ -224,20 +224,3 @@ export function PortalPage() {
     </QueryClientProvider>
   );
 }
-
-/** Last resort when the portal itself fails to render: no staff links, a way out. */
-export function PortalRouteError() {
-  return (
-    <Box maw={560} mx="auto" px="md" py="xl">
-      <Stack gap="md">
-        <Title order={1} size="h2">
-          Algo deu errado
-        </Title>
-        <Text>Não conseguimos mostrar esta página. Recarregue a página ou abra o link de novo.</Text>
-        <Button size="lg" color={ACCENT} onClick={() => window.location.reload()}>
-          Recarregar
-        </Button>
-      </Stack>
-    </Box>
-  );
-}

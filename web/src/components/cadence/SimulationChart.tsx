@@ -1,3 +1,6 @@
+// The charts' styles come with the charts (this module is loaded lazily), not with every page.
+import '@mantine/charts/styles.css';
+
 import { LineChart } from '@mantine/charts';
 import type { Simulation } from '../../api/types.ts';
 

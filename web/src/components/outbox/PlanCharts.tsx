@@ -1,3 +1,6 @@
+// The charts' styles come with the charts (this module is loaded lazily), not with every page.
+import '@mantine/charts/styles.css';
+
 import { BarChart } from '@mantine/charts';
 import { Paper, SimpleGrid, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
