@@ -1,6 +1,7 @@
 import { channelsBenchmark } from './channels.ts';
 import { dispatchBenchmark, planBenchmark } from './dunning.ts';
 import { importBenchmark } from './import.ts';
+import { kpisBenchmark } from './kpis.ts';
 import { portalBenchmark } from './portal.ts';
 import { reconcileBenchmark } from './reconcile.ts';
 import { webhooksBenchmark } from './webhooks.ts';
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   webhooks: webhooksBenchmark,
   portal: portalBenchmark,
   reconcile: reconcileBenchmark,
+  kpis: kpisBenchmark,
 };
 
 const [first, ...rest] = process.argv.slice(2);

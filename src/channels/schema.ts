@@ -77,6 +77,9 @@ export const outboundMessages = pgTable(
     index('outbound_messages_ready_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('queued','sending')`),
     index('outbound_messages_debtor_idx').on(t.orgId, t.debtorId, t.planDate),
     index('outbound_messages_plan_idx').on(t.orgId, t.planDate),
+    // KPIs: messages sent, and failed without being sent, in a period.
+    index('outbound_messages_sent_idx').on(t.orgId, t.sentAt),
+    index('outbound_messages_failed_unsent_idx').on(t.orgId, t.failedAt).where(sql`${t.sentAt} is null`),
     foreignKey({ columns: [t.orgId, t.creditorId], foreignColumns: [creditors.orgId, creditors.id] }),
     foreignKey({ columns: [t.orgId, t.debtorId], foreignColumns: [debtors.orgId, debtors.id] }),
     check(
@@ -196,6 +199,7 @@ export const collectorTasks = pgTable(
     unique('collector_tasks_message_key').on(t.orgId, t.messageId),
     index('collector_tasks_open_idx').on(t.orgId, t.priority).where(sql`${t.status} = 'open'`),
     index('collector_tasks_debtor_idx').on(t.orgId, t.debtorId),
+    index('collector_tasks_done_idx').on(t.orgId, t.doneAt).where(sql`${t.status} = 'done'`),
     foreignKey({
       columns: [t.orgId, t.messageId],
       foreignColumns: [outboundMessages.orgId, outboundMessages.id],

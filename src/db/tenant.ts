@@ -51,7 +51,10 @@ export function tenantQuery<Row = Record<string, unknown>>(
 export function inTransaction(db: Database, tx: SqlExecutor, orgId: number): Database {
   const joined: Database = {
     engine: db.engine,
-    orm: tx.orm,
+    // A getter: building Drizzle for a transaction costs more than most queries, and few callers use it.
+    get orm() {
+      return tx.orm;
+    },
     query: (text, params) => tx.query(text, params),
     copyCsv: (table, columns, csv) => tx.copyCsv(table, columns, csv),
     transaction: (fn) => fn(tx),

@@ -158,6 +158,7 @@ export const collectionHolds = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     index('collection_holds_active_idx').on(t.orgId, t.debtorId).where(sql`${t.releasedAt} is null`),
+    index('collection_holds_promise_due_idx').on(t.orgId, t.untilDate).where(sql`${t.kind} = 'promise'`),
     foreignKey({ columns: [t.orgId, t.debtorId], foreignColumns: [debtors.orgId, debtors.id] }),
     foreignKey({ columns: [t.orgId, t.receivableId], foreignColumns: [receivables.orgId, receivables.id] }),
     check('collection_holds_kind_check', sql`${t.kind} in ('promise','agreement','dispute','pause')`),

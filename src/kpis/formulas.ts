@@ -226,8 +226,12 @@ export function collectorCents(tasks: number, costs: CollectorCosts): Cents {
  * day one of its receivables, still unpaid, passes this many days past due (it enters `91-180`).
  */
 export const CHURN_DAYS_PAST_DUE = 90;
-/** A debtor is an active customer at the start of a period when it was billed in this many days before. */
-export const ACTIVE_CUSTOMER_DAYS = 365;
+/**
+ * A debtor is an active customer at the start of a period when it was billed in this many days up to
+ * it: one monthly billing cycle, as the recurring-revenue clients the seeds name (SaaS, subscriptions,
+ * education) bill.
+ */
+export const ACTIVE_CUSTOMER_DAYS = 31;
 /** A reply counts for a message when it arrives within this many days of it. */
 export const REPLY_WINDOW_DAYS = 7;
 /** Conversion: a contact converts when the debtor pays within this many days of it (default). */

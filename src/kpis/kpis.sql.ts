@@ -143,30 +143,43 @@ const billedOn = (r: string, tz: string) =>
 /** Balances count while a receivable is open or partially paid; in an agreement, written off or cancelled, they do not. */
 const ACTIVE = `('open', 'partially_paid')`;
 
+/** What the receivables of agreements change (null until the agreements tables exist). */
+export type AgreementSql = {
+  /** Receivables that are agreements' installments: renegotiated debt, not credit sales. */
+  installments: string;
+  /** Installments of agreements that renegotiated receivables already past due at the start. */
+  cohortInstallments: string;
+};
+
 /**
- * Every change of a receivable's counted balance since `sinceCut` (a date; changes on or before it
- * are already in every balance asked for), with the receivable it belongs to. Each row: `on` (the date
- * it took effect), `oi` (how many cut dates fall before it, so it is "after cut i" when oi >= i),
- * `delta` (counted balance after minus before), and whether it is money collected (a payment, or a
- * payment the creditor's import reports) and, if so, recovered: collected on a receivable already
- * past due at `start` (or on an installment of an agreement that renegotiated such receivables).
- * A payment's change whose payment was made on or before `sinceCut` finds no payment in the join (it
- * asks for later ones, so an index on payments' dates serves it): its date is null and it is left out.
+ * Every change of a receivable's counted balance after `sinceCut` (a date: changes on or before it are
+ * already in every balance asked for), with the receivable it belongs to. Each row: `moved_on` (the day
+ * it took effect: the payment's date for a payment, else the day it was recorded), `oi` (how many cut
+ * dates fall before that day, so the change is "after cut i" when oi >= i), `delta` (counted balance
+ * after minus before), and whether it is money `collected` (a payment, or a payment the creditor's
+ * import reports) and, if so, `recovered`: collected on a receivable already past due at `start` (or
+ * on an installment of an agreement that renegotiated such receivables).
+ *
+ * A change that names only its balance or only its status takes the other from the receivable as it is
+ * now; a change of neither (a new description) moves nothing. A payment's change whose payment was made on or before `sinceCut` finds no payment in the join
+ * (it asks only for later ones, which an index on payments' dates serves): its day is null and it is
+ * left out.
  */
 export function balanceMovesSql(
   s: ScopeSql,
-  args: { next: string; sinceCut: string; start: string; cohortInstallments: string | null },
+  a: { next: string; sinceCut: string; start: string; agreements: AgreementSql | null },
 ): string {
   const { org, tz } = s;
   return `
-  select r.id, r.debtor_id, r.due_date, width_bucket(${billedOn('r', tz)}, ${args.next}) as bi,
+  select r.id, r.debtor_id, r.due_date, ${billedOn('r', tz)} as billed_on,
+         width_bucket(${billedOn('r', tz)}, ${a.next}) as bi,
          case when r.status in ${ACTIVE} then r.open_cents else 0 end as open_now,
-         c.moved_on, width_bucket(c.moved_on, ${args.next}) as oi,
+         c.moved_on, width_bucket(c.moved_on, ${a.next}) as oi,
          (case when coalesce(c.status_after, r.status) in ${ACTIVE} then coalesce(c.open_after, r.open_cents) else 0 end)
        - (case when coalesce(c.status_before, r.status) in ${ACTIVE} then coalesce(c.open_before, r.open_cents) else 0 end) as delta,
          c.kind in ('payment', 'reported') as collected,
          c.kind in ('payment', 'reported')
-           and (r.due_date < ${args.start}${args.cohortInstallments ? ` or r.id in (${args.cohortInstallments})` : ''}) as recovered
+           and (r.due_date < ${a.start}${a.agreements ? ` or r.id in (${a.agreements.cohortInstallments})` : ''}) as recovered
     from (
       select c.receivable_id,
              case when c.changes ? 'payment_id' then p.paid_on else (c.changed_at at time zone ${tz})::date end as moved_on,
@@ -180,113 +193,111 @@ export function balanceMovesSql(
                   else 'other' end as kind
         from receivable_changes c
         left join payments p on p.org_id = c.org_id and p.id = (c.changes #>> '{payment_id,1}')::bigint
-                            and p.paid_on > ${args.sinceCut}
-       where c.org_id = ${org} and c.changed_at >= ${startOfDay(`${args.sinceCut} + 1`, tz)}
-         and (c.changes ? 'open_cents' or c.changes ? 'status')
+                            and p.paid_on > ${a.sinceCut}
+       where c.org_id = ${org} and c.changed_at >= ${startOfDay(`${a.sinceCut} + 1`, tz)}
     ) c
     join receivables r on r.org_id = ${org} and r.id = c.receivable_id
-   where c.moved_on > ${args.sinceCut}${s.receivables('r')}`;
+   where c.moved_on > ${a.sinceCut}${s.receivables('r')}`;
 }
 
-/** Dates and thresholds of involuntary churn (see formulas.ts): SQL conditions on one receivable's row. */
+/** Dates and thresholds of involuntary churn (formulas.ts), for conditions on one receivable's row. */
 export type ChurnArgs = { start: string; from: string; to: string; churnDays: string; activeDays: string };
 
-/** The debtor was a customer at the start: billed in the `activeDays` before it. */
-const activeAtStart = (c: ChurnArgs) =>
+/** Billed in the `activeDays` up to the start: its debtor was a customer then. */
+const activeBilling = (c: ChurnArgs) =>
   `(billed_on > ${c.start} - ${c.activeDays} and billed_on <= ${c.start})`;
-/** Already lost at the start: a receivable more than `churnDays` past due, still unpaid, at the start. */
-const churnedBefore = (c: ChurnArgs) =>
-  `(billed_on <= ${c.start} and due_date < ${c.start} - ${c.churnDays} and open_now - after_start > 0)`;
-/** Lost in the period: a receivable passed `churnDays` past due, unpaid, on a day of the period. */
-const churnedIn = (c: ChurnArgs) =>
-  `(due_date + ${c.churnDays} + 1 between ${c.from} and ${c.to} and open_now - after_churn > 0)`;
+/** More than `churnDays` past due at the start: its debtor was lost already, if it was unpaid then. */
+const lostBefore = (c: ChurnArgs) => `(billed_on <= ${c.start} and due_date < ${c.start} - ${c.churnDays})`;
+/** Passes `churnDays` past due on a day of the period: its debtor is lost then, if it is unpaid. */
+const lostIn = (c: ChurnArgs) => `(due_date + ${c.churnDays} + 1 between ${c.from} and ${c.to})`;
 
-/**
- * Each receivable of the scope with its counted balance today (`open_now`) and the changes after the
- * start (`after_start`), after the as-of date (`after_as_of`) and after its churn threshold
- * (`after_churn`), so its balance on each of those days is `open_now - after_...`.
- */
-function receivableBalancesSql(
-  s: ScopeSql,
-  a: {
-    next: string;
-    sinceCut: string;
-    start: string;
-    startIndex: string;
-    asOfIndex: string;
-    churnDays: string;
-    installments: string | null;
-    cohortInstallments: string | null;
-  },
-): string {
-  const { org, tz } = s;
-  return `
-moves as materialized (${balanceMovesSql(s, a)}
-),
-per_receivable as (
-  select id,
-         coalesce(sum(delta) filter (where oi >= ${a.startIndex}), 0) as after_start,
-         coalesce(sum(delta) filter (where oi >= ${a.asOfIndex}), 0) as after_as_of,
-         coalesce(sum(delta) filter (where moved_on > due_date + ${a.churnDays}), 0) as after_churn
-    from moves group by id
-),
-rs as (
-  select r.id, r.debtor_id, r.due_date, ${billedOn('r', tz)} as billed_on,
-         width_bucket(${billedOn('r', tz)}, ${a.next}) as bi,
-         case when r.status in ${ACTIVE} then r.open_cents else 0 end as open_now,
-         case when r.status = 'cancelled'${a.installments ? ` or r.id in (${a.installments})` : ''} then 0 else r.original_cents end as sales,
-         coalesce(m.after_start, 0) as after_start, coalesce(m.after_as_of, 0) as after_as_of,
-         coalesce(m.after_churn, 0) as after_churn
-    from receivables r
-    left join per_receivable m on m.id = r.id
-   where r.org_id = ${org}${s.receivables('r')}
-)`;
-}
-
+/** The cut dates and parameters of the portfolio statement (built by kpis.ts). */
 export type PortfolioArgs = ChurnArgs & {
+  /** The cut dates, ascending; `next` is each plus one day (width_bucket's thresholds). */
   cuts: string;
   next: string;
+  /** The earliest date a balance is asked for. */
   sinceCut: string;
   asOf: string;
   asOfIndex: string;
   startIndex: string;
   endIndex: string;
+  /** The (k, j) pairs asked for: the balance at cut j of what existed at cut k. */
   pairK: string;
   pairJ: string;
-  installments: string | null;
-  cohortInstallments: string | null;
+  agreements: AgreementSql | null;
 };
 
 /**
- * The portfolio statement: one pass over the scope's receivables and one over the changes of balance
- * since the earliest balance date. It returns, as JSON:
+ * The portfolio statement, one pass over the scope's receivables (two for churn) and one over their
+ * changes of balance since the earliest balance date. It returns, as JSON:
  * - `amounts`: for each (k, j) asked, the balance at the end of cut j of the receivables that existed
  *   at cut k, by bucket at cut k and bucket at cut j (k = j: the aging at cut j; k < j: roll rates);
- * - `sales`: credit sales (original amounts; cancelled receivables and agreement installments are not
- *   sales) by cut interval `bi`;
+ * - `sales`: credit sales (original amounts; cancelled receivables and agreements' installments are
+ *   not sales) by cut interval (`bi`: how many cut dates fall before the billing day);
  * - `counts`: receivables with a balance at the as-of date, by bucket;
- * - `recovery`: money collected and recovered in the period;
- * - `churn`: active customers at the start and those lost to non-payment in the period.
+ * - `recovery`: money collected in the period, and the part of it recovered;
+ * - `churn`: customers active at the start, and those of them lost to non-payment in the period.
  *
  * Balances at many dates without a row per receivable and date: a receivable's balance at cut j is
- * `open_now` minus its changes after cut j, and its bucket there depends only on its due date. So
- * receivables are added up by (due date, first cut they exist at) and changes by (due date, first cut
- * they exist at, first cut they are after), and each cut sums those few groups.
+ * today's (`open_now`) minus its changes after cut j, and its bucket there depends only on its due
+ * date. So receivables are added up by (due date, first cut they exist at) and changes by (due date,
+ * first cut they exist at, first cut they are after), and each cut sums those few groups. Counts are
+ * today's, corrected by the receivables whose balance changed since; the passes over the receivables
+ * join nothing, so PostgreSQL may run them in parallel.
  */
 export function portfolioSql(s: ScopeSql, a: PortfolioArgs): string {
+  const { org, tz } = s;
+  const billed = billedOn('r', tz);
+  /** A condition on moves' or changed receivables' columns, for a row of `receivables r`. */
+  const onReceivables = (condition: string) =>
+    condition.replaceAll('due_date', 'r.due_date').replaceAll('billed_on', billed);
+  const openToday = `(r.status in ${ACTIVE} and r.open_cents > 0)`;
   return `
-with ${receivableBalancesSql(s, a)},
-agg as (
-  select grouping(debtor_id) as by_due, due_date, bi,
-         sum(open_now) as open_now, sum(sales) as sales,
-         count(*) filter (where billed_on <= ${a.asOf} and open_now - after_as_of > 0) as open_as_of,
-         bool_or(${activeAtStart(a)}) as active,
-         bool_or(${churnedBefore(a)}) as churned_before,
-         bool_or(${churnedIn(a)}) as churned_in
-    from rs
-   group by grouping sets ((due_date, bi), (debtor_id))
+with moves as materialized (${balanceMovesSql(s, a)}
 ),
-g as (select due_date, bi, open_now, sales, open_as_of from agg where by_due = 1),
+changed as materialized (
+  select id, debtor_id, due_date, billed_on, bi, open_now,
+         coalesce(sum(delta) filter (where oi >= ${a.startIndex}), 0) as after_start,
+         coalesce(sum(delta) filter (where oi >= ${a.asOfIndex}), 0) as after_as_of,
+         coalesce(sum(delta) filter (where moved_on > due_date + ${a.churnDays}), 0) as after_churn
+    from moves group by id, debtor_id, due_date, billed_on, bi, open_now
+),
+g0 as (
+  select r.due_date, width_bucket(${billed}, ${a.next}) as bi,
+         sum(case when r.status in ${ACTIVE} then r.open_cents else 0 end) as open_now,
+         sum(case when r.status = 'cancelled' then 0 else r.original_cents end) as sales,
+         count(*) filter (where ${openToday}) as open_count
+    from receivables r
+   where r.org_id = ${org}${s.receivables('r')}
+   group by 1, 2
+),${
+    a.agreements
+      ? `
+-- Agreements' installments are not sales: taken off after the pass above, which joins nothing so that
+-- PostgreSQL may add the receivables up in parallel.
+installments as (
+  select r.due_date, width_bucket(${billed}, ${a.next}) as bi,
+         sum(case when r.status = 'cancelled' then 0 else r.original_cents end) as sales
+    from (${a.agreements.installments}) ai(id)
+    join receivables r on r.org_id = ${org} and r.id = ai.id
+   where true${s.receivables('r')}
+   group by 1, 2
+),`
+      : ''
+  }
+g as (
+  select g0.due_date, g0.bi, g0.open_now, g0.sales${a.agreements ? ' - coalesce(i.sales, 0)' : ''} as sales,
+         case when g0.bi < ${a.asOfIndex} then g0.open_count + coalesce(c.open_count, 0) else 0 end as open_as_of
+    from g0
+    left join (select due_date, bi, sum((open_now - after_as_of > 0)::int - (open_now > 0)::int) as open_count
+                 from changed group by due_date, bi) c on c.due_date = g0.due_date and c.bi = g0.bi${
+                   a.agreements
+                     ? `
+    left join installments i on i.due_date = g0.due_date and i.bi = g0.bi`
+                     : ''
+                 }
+),
 mg as (select due_date, bi, oi, sum(delta) as delta from moves where delta <> 0 group by due_date, bi, oi),
 pairs as (select k, j from unnest(${a.pairK}, ${a.pairJ}) as u(k, j)),
 at_cuts as (
@@ -298,6 +309,36 @@ amounts as (
   select k, j, ${bucketSql(`((${a.cuts})[k] - due_date)`)} as from_bucket,
          ${bucketSql(`((${a.cuts})[j] - due_date)`)} as to_bucket, sum(cents) as cents
     from at_cuts group by 1, 2, 3, 4
+),
+-- Churn: the debtors billed in the month before the start (their receivables fall due after its first
+-- day: an index range), then each one's receivables lost before or in the period, as counted today,
+-- corrected by those whose balance changed since the start.
+active_debtors as (
+  select distinct r.debtor_id
+    from receivables r
+   where r.org_id = ${org}${s.receivables('r')}
+     and r.due_date > ${a.start} - ${a.activeDays} and ${onReceivables(activeBilling(a))}
+),
+churn_counted as (
+  select ad.debtor_id, 1 as active, x.lost_before, x.lost_in
+    from active_debtors ad
+    cross join lateral (
+      select count(*) filter (where ${onReceivables(lostBefore(a))}) as lost_before,
+             count(*) filter (where ${onReceivables(lostIn(a))}) as lost_in
+        from receivables r
+       where r.org_id = ${org} and r.debtor_id = ad.debtor_id and ${openToday}
+    ) x
+),
+churn_changed as (
+  select debtor_id,
+         sum(case when ${lostBefore(a)} then (open_now - after_start > 0)::int - (open_now > 0)::int else 0 end) as lost_before,
+         sum(case when ${lostIn(a)} then (open_now - after_churn > 0)::int - (open_now > 0)::int else 0 end) as lost_in
+    from changed group by debtor_id
+),
+churn as (
+  select k.active > 0 and k.lost_before + coalesce(c.lost_before, 0) = 0 as active,
+         k.lost_in + coalesce(c.lost_in, 0) > 0 as lost
+    from churn_counted k left join churn_changed c on c.debtor_id = k.debtor_id
 )
 select
   (select coalesce(json_agg(json_build_object('k', k, 'j', j, 'from', from_bucket, 'to', to_bucket, 'cents', cents)), '[]')
@@ -311,25 +352,39 @@ select
             'collected', coalesce(sum(-delta) filter (where collected), 0),
             'recovered', coalesce(sum(-delta) filter (where recovered), 0))
      from moves where oi >= ${a.startIndex} and oi < ${a.endIndex}) as recovery,
-  (select json_build_object(
-            'active', count(*) filter (where active and not churned_before),
-            'churned', count(*) filter (where active and not churned_before and churned_in))
-     from agg where by_due = 0) as churn`;
+  (select json_build_object('active', count(*) filter (where active), 'churned', count(*) filter (where active and lost))
+     from churn) as churn`;
 }
 
-/** The debtors lost to non-payment in the period (drill-down of involuntary churn), with what they left unpaid. */
-export function churnedDebtorsSql(
-  s: ScopeSql,
-  a: Omit<PortfolioArgs, 'cuts' | 'pairK' | 'pairJ' | 'endIndex' | 'asOf'>,
-): string {
+/**
+ * The debtors lost to non-payment in the period (drill-down of involuntary churn), with what their
+ * receivables that passed the threshold still owed then.
+ */
+export function churnedDebtorsSql(s: ScopeSql, a: PortfolioArgs): string {
+  const { org, tz } = s;
   return `
-with ${receivableBalancesSql(s, a)}
+with moves as materialized (${balanceMovesSql(s, a)}
+),
+later as (
+  select id, coalesce(sum(delta) filter (where oi >= ${a.startIndex}), 0) as after_start,
+         coalesce(sum(delta) filter (where moved_on > due_date + ${a.churnDays}), 0) as after_churn
+    from moves group by id
+),
+rs as (
+  select r.debtor_id, r.due_date, ${billedOn('r', tz)} as billed_on,
+         case when r.status in ${ACTIVE} then r.open_cents else 0 end as open_now,
+         coalesce(l.after_start, 0) as after_start, coalesce(l.after_churn, 0) as after_churn
+    from receivables r
+    left join later l on l.id = r.id
+   where r.org_id = ${org}${s.receivables('r')}
+)
 select debtor_id,
-       coalesce(sum(open_now - after_churn) filter (where ${churnedIn(a)}), 0) as cents,
-       count(*) filter (where ${churnedIn(a)}) as n
+       coalesce(sum(open_now - after_churn) filter (where ${lostIn(a)} and open_now - after_churn > 0), 0) as cents,
+       count(*) filter (where ${lostIn(a)} and open_now - after_churn > 0) as n
   from rs
  group by debtor_id
-having bool_or(${activeAtStart(a)}) and not bool_or(${churnedBefore(a)}) and bool_or(${churnedIn(a)})`;
+having bool_or(${activeBilling(a)}) and not bool_or(${lostBefore(a)} and open_now - after_start > 0)
+   and bool_or(${lostIn(a)} and open_now - after_churn > 0)`;
 }
 
 /** The receivables with a balance at the as-of date in one bucket, by debtor (drill-down of the aging). */
@@ -343,7 +398,7 @@ export function agingDebtorsSql(
     a.maxDays ? `r.due_date >= ${a.asOf} - ${a.maxDays}` : null,
   ].filter(Boolean);
   return `
-with moves as (${balanceMovesSql(s, { next: a.next, sinceCut: a.asOf, start: a.asOf, cohortInstallments: null })}
+with moves as (${balanceMovesSql(s, { next: a.next, sinceCut: a.asOf, start: a.asOf, agreements: null })}
 ),
 later as (select id, sum(delta) as delta from moves group by id),
 balances as (
@@ -358,10 +413,10 @@ select debtor_id, sum(cents) as cents, count(*) as n from balances where cents >
 /** The debtors whose payments were recovered money in the period (drill-down of the recovery rate). */
 export function recoveredDebtorsSql(
   s: ScopeSql,
-  a: { next: string; start: string; to: string; cohortInstallments: string | null },
+  a: { next: string; start: string; to: string; agreements: AgreementSql | null },
 ): string {
   return `
-with moves as (${balanceMovesSql(s, { next: a.next, sinceCut: a.start, start: a.start, cohortInstallments: a.cohortInstallments })}
+with moves as (${balanceMovesSql(s, { next: a.next, sinceCut: a.start, start: a.start, agreements: a.agreements })}
 )
 select debtor_id, sum(-delta) as cents, count(distinct id) as n
   from moves where recovered and moved_on <= ${a.to}
@@ -378,11 +433,12 @@ const promisesInPeriod = (s: ScopeSql, a: { from: string; to: string }) =>
   `h.org_id = ${s.org} and h.kind = 'promise' and h.until_date between ${a.from} and ${a.to}${s.debtor('h.debtor_id')}`;
 
 /**
- * Promises to pay falling due in the period, by outcome: kept and broken as the system released them
- * (a promise still held after its date counts as broken), pending, or withdrawn by a person. For each
- * kept promise, the day the debtor's payments since it was made reached the promised amount.
+ * The activity statement: promises to pay falling due in the period, by outcome (kept and broken as the
+ * system released them; a promise still held after its date counts as broken; pending; or withdrawn
+ * by a person), with, for each kept promise, the day the debtor's payments since it was made reached
+ * the promised amount; and the call tasks done and the payments received in the period.
  */
-export function promisesSql(s: ScopeSql, a: { from: string; to: string; asOf: string }): string {
+export function activitySql(s: ScopeSql, a: { from: string; to: string; asOf: string }): string {
   const { org, tz } = s;
   return `
 with p as (
@@ -400,6 +456,12 @@ kept as (
                         and q.status <> 'rejected') x
                     where x.paid >= p.amount_cents), p.released_on) as paid_on
     from p where p.outcome = 'kept'
+),
+received as (
+  select count(*) as payments, coalesce(sum(q.amount_cents), 0) as cents
+    from payments q
+   where q.org_id = ${org} and q.paid_on between ${a.from} and ${a.to} and q.debtor_id is not null
+     and q.status <> 'rejected'${s.debtor('q.debtor_id')}
 )
 select
   (select count(*) from p)::int as due,
@@ -408,7 +470,12 @@ select
   (select count(*) filter (where outcome = 'pending') from p)::int as pending,
   (select count(*) filter (where outcome = 'withdrawn') from p)::int as withdrawn,
   (select count(*) from kept)::int as timed,
-  (select coalesce(sum(paid_on - made_on), 0) from kept)::int as days`;
+  (select coalesce(sum(paid_on - made_on), 0) from kept)::int as days,
+  (select count(*) from collector_tasks t
+    where t.org_id = ${org} and t.status = 'done'
+      and t.done_at >= ${startOfDay(a.from, tz)} and t.done_at < ${startOfDay(`${a.to} + 1`, tz)}${s.messages('t', null)})::int as tasks,
+  (select payments from received)::int as payments,
+  (select cents from received)::bigint as "receivedCents"`;
 }
 
 export function promiseDebtorsSql(
@@ -425,83 +492,81 @@ select h.debtor_id, coalesce(sum(h.amount_cents), 0) as cents, count(*) as n
 export const FUNNEL_STAGES = ['attempted', 'delivered', 'read', 'replied', 'failed'] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 
-/** Each stage of the contact funnel as a condition on a row `m` of the `funnel` CTE. */
-const STAGE: Record<FunnelStage, string> = {
+/** Each stage of the contact funnel but `replied` (see repliedCte) as a condition on an attempted message `a`. */
+const STAGE: Record<Exclude<FunnelStage, 'replied'>, string> = {
   attempted: 'true',
-  delivered: `(m.delivered_at is not null or m.status in ('delivered', 'read'))`,
-  read: `(m.read_at is not null or m.status = 'read')`,
-  failed: `m.status = 'failed'`,
-  replied: 'm.replied',
+  delivered: `(a.delivered_at is not null or a.status in ('delivered', 'read'))`,
+  read: `(a.read_at is not null or a.status = 'read')`,
+  failed: `a.status = 'failed'`,
 };
 
-/** CTE `attempted`: the messages attempted in the period (handed to a provider, or failed before one took them). */
+/**
+ * CTE `attempted`: the messages attempted in the period (handed to a provider, or failed before one
+ * took them). Written with plain columns, not coalesce(sent_at, failed_at): under row-level security
+ * PostgreSQL uses a condition in an index scan only when it cannot leak, and it does not know that of
+ * COALESCE.
+ */
 function attemptedCte(s: ScopeSql, a: { from: string; to: string }): string {
   const { tz } = s;
   return `
 attempted as materialized (
   select m.id, m.channel, m.status, m.debtor_id, m.sent_at, (m.sent_at at time zone ${tz})::date as sent_on,
          m.delivered_at, m.read_at, m.cost_cents, m.version_id, m.step_key, coalesce(m.variant_key, 'a') as variant_key,
-         case when m.channel in ('whatsapp', 'sms') then regexp_replace(m.to_address, '\\D', '', 'g') end as digits
+         case when m.channel in ('whatsapp', 'sms') then translate(m.to_address, '+ ()-', '') end as digits
     from outbound_messages m
    where m.org_id = ${s.org}
-     and coalesce(m.sent_at, m.failed_at) >= ${startOfDay(a.from, tz)}
-     and coalesce(m.sent_at, m.failed_at) < ${startOfDay(`${a.to} + 1`, tz)}
+     and ((m.sent_at >= ${startOfDay(a.from, tz)} and m.sent_at < ${startOfDay(`${a.to} + 1`, tz)})
+          or (m.sent_at is null and m.failed_at >= ${startOfDay(a.from, tz)} and m.failed_at < ${startOfDay(`${a.to} + 1`, tz)}))
      and m.status in ('sent', 'delivered', 'read', 'failed')${s.messages('m', 'm.version_id')}
 )`;
 }
 
 /**
- * CTEs `replied` and `funnel` (the attempted messages with `replied`: a WhatsApp or SMS answer from
- * that number within the reply window; for a call, a promise, a dispute or a refusal). Replies are
- * matched by joins, not message by message.
+ * CTE `replied`: the attempted messages that got an answer: a WhatsApp or SMS message from that number
+ * within the reply window, or, for a call, a promise, a dispute or a refusal. Matched by joins, not
+ * message by message.
  */
-function funnelCtes(s: ScopeSql, a: { replyDays: string }): string {
+function repliedCte(s: ScopeSql, a: { replyDays: string }): string {
   const { org } = s;
   return `
 replied as materialized (
-  select a.id from attempted a
+  select a.id, a.channel, a.debtor_id from attempted a
    where a.digits is not null and exists (
            select 1 from inbound_messages i
             where i.org_id = ${org} and i.channel = a.channel and i.from_address = a.digits
               and i.sent_at > a.sent_at and i.sent_at <= a.sent_at + make_interval(days => ${a.replyDays}))
   union all
-  select a.id from attempted a
+  select a.id, a.channel, a.debtor_id from attempted a
    where a.channel = 'phone' and exists (
            select 1 from collector_tasks t
             where t.org_id = ${org} and t.message_id = a.id and t.outcome in ('promise', 'dispute', 'refused'))
-),
-funnel as (
-  select a.*, r.id is not null as replied from attempted a left join replied r on r.id = a.id
 )`;
 }
 
+/** A contact of a cadence step: an attempted message of a step that reached a provider. */
+const CONTACT = `a.status <> 'failed' and a.step_key is not null and a.version_id is not null`;
+
 /**
- * CTEs `contacts` (the attempted messages of cadence steps that reached a provider, each `judged`
- * when its window closed by the as-of date) and `converted` (those followed by a payment of the
- * debtor on the day of the contact or within the window).
+ * CTE `converted`: the contacts whose window closed by the as-of date (judged) followed by a payment of
+ * the debtor on the day of the contact or within the window.
  */
-function conversionCtes(s: ScopeSql, a: { from: string; to: string; asOf: string; days: string }): string {
+function convertedCte(s: ScopeSql, a: { from: string; to: string; asOf: string; days: string }): string {
   const { org } = s;
   return `
-contacts as materialized (
-  select a.id, a.version_id, a.step_key, a.variant_key, a.channel, a.debtor_id, a.sent_on,
-         a.sent_on + ${a.days} <= ${a.asOf} as judged
-    from attempted a
-   where a.status <> 'failed' and a.step_key is not null and a.version_id is not null
-),
 converted as materialized (
-  select c.id from contacts c
-   where c.judged and exists (
+  select a.id, a.version_id, a.step_key, a.variant_key, a.channel, a.debtor_id from attempted a
+   where ${CONTACT} and a.sent_on + ${a.days} <= ${a.asOf} and exists (
            select 1 from payments q
-            where q.org_id = ${org} and q.debtor_id = c.debtor_id and q.status <> 'rejected'
+            where q.org_id = ${org} and q.debtor_id = a.debtor_id and q.status <> 'rejected'
               and q.paid_on between ${a.from} and ${a.to} + ${a.days}
-              and q.paid_on between c.sent_on and c.sent_on + ${a.days})
+              and q.paid_on between a.sent_on and a.sent_on + ${a.days})
 )`;
 }
 
 /**
  * The messages statement, as JSON: `channels`, the contact funnel per channel with what the messages
- * cost; `conversion`, the contacts of each cadence step and A/B variant, judged and converted.
+ * cost; `steps`, the contacts of each cadence step and A/B variant, judged and converted. Every part is
+ * added up on its own and only the small sums are joined.
  */
 export function messagesSql(
   s: ScopeSql,
@@ -510,31 +575,39 @@ export function messagesSql(
   const { org } = s;
   return `
 with ${attemptedCte(s, a)},
-${funnelCtes(s, a)},
-${conversionCtes(s, a)},
-channels as (
-  select m.channel,
+${repliedCte(s, a)},
+${convertedCte(s, a)},
+funnel as (
+  select a.channel,
          count(*) as attempted,
          count(*) filter (where ${STAGE.delivered}) as delivered,
          count(*) filter (where ${STAGE.read}) as read,
          count(*) filter (where ${STAGE.failed}) as failed,
-         count(*) filter (where ${STAGE.replied}) as replied,
-         coalesce(sum(m.cost_cents), 0) as "costCents",
-         count(*) filter (where m.cost_cents is null and m.status <> 'failed') as "withoutCost"
-    from funnel m
-   group by m.channel
+         coalesce(sum(a.cost_cents), 0) as "costCents",
+         count(*) filter (where a.cost_cents is null and a.status <> 'failed') as "withoutCost"
+    from attempted a
+   group by a.channel
+),
+channels as (
+  select f.*, coalesce(r.n, 0) as replied
+    from funnel f left join (select channel, count(*) as n from replied group by channel) r on r.channel = f.channel
+),
+contacts as (
+  select a.version_id, a.step_key, a.variant_key, a.channel, count(*) as contacts,
+         count(*) filter (where a.sent_on + ${a.days} <= ${a.asOf}) as judged
+    from attempted a
+   where ${CONTACT}
+   group by 1, 2, 3, 4
 ),
 steps as (
   select c.version_id as "versionId", v.cadence_id as "cadenceId", cd.name as "cadenceName", v.version,
-         c.step_key as "stepKey", c.variant_key as "variantKey", c.channel,
-         count(*) as contacts,
-         count(*) filter (where c.judged) as judged,
-         count(x.id) as converted
+         c.step_key as "stepKey", c.variant_key as "variantKey", c.channel, c.contacts, c.judged,
+         coalesce(x.n, 0) as converted
     from contacts c
-    left join converted x on x.id = c.id
+    left join (select version_id, step_key, variant_key, channel, count(*) as n from converted group by 1, 2, 3, 4) x
+      on x.version_id = c.version_id and x.step_key = c.step_key and x.variant_key = c.variant_key and x.channel = c.channel
     join cadence_versions v on v.org_id = ${org} and v.id = c.version_id
     join cadences cd on cd.org_id = ${org} and cd.id = v.cadence_id
-   group by 1, 2, 3, 4, 5, 6, 7
 )
 select
   (select coalesce(json_agg(channels order by channel), '[]') from channels) as channels,
@@ -545,13 +618,13 @@ export function channelDebtorsSql(
   s: ScopeSql,
   a: { from: string; to: string; replyDays: string; channel: string; stage: FunnelStage },
 ): string {
+  const stage = a.stage === 'replied' ? 'a.id in (select id from replied)' : STAGE[a.stage];
   return `
-with ${attemptedCte(s, a)},
-${funnelCtes(s, a)}
-select m.debtor_id, 0 as cents, count(*) as n
-  from funnel m
- where m.channel = ${a.channel} and ${STAGE[a.stage]}
- group by m.debtor_id`;
+with ${attemptedCte(s, a)}${a.stage === 'replied' ? `,\n${repliedCte(s, a)}` : ''}
+select a.debtor_id, 0 as cents, count(*) as n
+  from attempted a
+ where a.channel = ${a.channel} and ${stage}
+ group by a.debtor_id`;
 }
 
 export function conversionDebtorsSql(
@@ -569,29 +642,53 @@ export function conversionDebtorsSql(
 ): string {
   return `
 with ${attemptedCte(s, a)},
-${conversionCtes(s, a)}
-select c.debtor_id, 0 as cents, count(*) as n
-  from contacts c
-  left join converted x on x.id = c.id
- where c.version_id = ${a.versionId} and c.step_key = ${a.stepKey} and c.variant_key = ${a.variantKey}
-   and c.judged and (x.id is not null) = ${a.converted}
- group by c.debtor_id`;
+${convertedCte(s, a)}
+select a.debtor_id, 0 as cents, count(*) as n
+  from attempted a
+ where ${CONTACT} and a.version_id = ${a.versionId} and a.step_key = ${a.stepKey} and a.variant_key = ${a.variantKey}
+   and a.sent_on + ${a.days} <= ${a.asOf} and (a.id in (select id from converted)) = ${a.converted}
+ group by a.debtor_id`;
 }
 
-/** Call tasks done and payments received in the period, for cost per receipt. */
-export function receiptsSql(s: ScopeSql, a: { from: string; to: string }): string {
-  const { org, tz } = s;
+export const AGREEMENT_OUTCOMES = ['made', 'broken', 'completed', 'cancelled'] as const;
+export type AgreementOutcome = (typeof AGREEMENT_OUTCOMES)[number];
+
+/** An agreement's outcome, as a condition on `ag`: made in the period, or ended so in it. */
+function agreementOutcome(s: ScopeSql, a: { from: string; to: string }, outcome: AgreementOutcome): string {
+  const from = startOfDay(a.from, s.tz);
+  const to = startOfDay(`${a.to} + 1`, s.tz);
+  return outcome === 'made'
+    ? `(ag.created_at >= ${from} and ag.created_at < ${to})`
+    : `(ag.status = '${outcome}' and ag.ended_at >= ${from} and ag.ended_at < ${to})`;
+}
+
+/**
+ * Agreements (acordos): made in the period (how many, for how much, and how many of those were broken
+ * by the as-of date), and those that ended in the period, broken, completed or cancelled.
+ */
+export function agreementsStatsSql(s: ScopeSql, a: { from: string; to: string; asOf: string }): string {
   return `
-select
-  (select count(*) from collector_tasks t
-    where t.org_id = ${org} and t.status = 'done'
-      and t.done_at >= ${startOfDay(a.from, tz)} and t.done_at < ${startOfDay(`${a.to} + 1`, tz)}${s.messages('t', null)})::int as tasks,
-  (select count(*) from payments q
-    where q.org_id = ${org} and q.paid_on between ${a.from} and ${a.to} and q.debtor_id is not null
-      and q.status <> 'rejected'${s.debtor('q.debtor_id')})::int as payments,
-  (select coalesce(sum(q.amount_cents), 0) from payments q
-    where q.org_id = ${org} and q.paid_on between ${a.from} and ${a.to} and q.debtor_id is not null
-      and q.status <> 'rejected'${s.debtor('q.debtor_id')})::bigint as "receivedCents"`;
+select count(*) filter (where ${agreementOutcome(s, a, 'made')})::int as made,
+       coalesce(sum(ag.total_cents) filter (where ${agreementOutcome(s, a, 'made')}), 0)::bigint as "madeCents",
+       count(*) filter (where ${agreementOutcome(s, a, 'made')} and ag.status = 'broken'
+                          and ag.ended_at < ${startOfDay(`${a.asOf} + 1`, s.tz)})::int as "madeAndBroken",
+       count(*) filter (where ${agreementOutcome(s, a, 'broken')})::int as "brokenInPeriod",
+       count(*) filter (where ${agreementOutcome(s, a, 'completed')})::int as "completedInPeriod",
+       count(*) filter (where ${agreementOutcome(s, a, 'cancelled')})::int as "cancelledInPeriod"
+  from agreements ag
+ where ag.org_id = ${s.org}${s.receivables('ag')}
+   and (${agreementOutcome(s, a, 'made')} or (ag.ended_at >= ${startOfDay(a.from, s.tz)} and ag.ended_at < ${startOfDay(`${a.to} + 1`, s.tz)}))`;
+}
+
+export function agreementDebtorsSql(
+  s: ScopeSql,
+  a: { from: string; to: string; outcome: AgreementOutcome },
+): string {
+  return `
+select ag.debtor_id, sum(ag.total_cents) as cents, count(*) as n
+  from agreements ag
+ where ag.org_id = ${s.org}${s.receivables('ag')} and ${agreementOutcome(s, a, a.outcome)}
+ group by ag.debtor_id`;
 }
 
 /**

@@ -2,7 +2,7 @@
  * KPIs (indicadores) of a collections operation, per organization and optionally per creditor,
  * segment (debtor kind, tags) and cadence, for a period and an as-of date. Computed from stored facts
  * (balances and their recorded changes, payments, messages, replies, call tasks, promises), never
- * from counters. The SQL adds facts up (kpis.sql.ts); ratios are taken and rounded in formulas.ts.
+ * from counters. The SQL adds facts up (kpis.sql.ts); report.ts takes every ratio from them.
  * docs/KPIS.md gives each formula and a worked example that kpis.db.test.ts checks.
  */
 import { canSeeCreditor, type Scope } from '../access/scope.ts';
@@ -14,30 +14,25 @@ import type { Cents } from '../shared/money.ts';
 import { badRequest, notFound } from '../shared/problem.ts';
 import {
   ACTIVE_CUSTOMER_DAYS,
-  AGING_BUCKETS,
   type AgingBucket,
-  averageDays,
   bucketRange,
   CHURN_DAYS_PAST_DUE,
   type CollectorCosts,
-  centsPer,
-  collectionEffectiveness,
-  collectorCents,
-  countbackDso,
-  countbackWindows,
   cutDates,
   DEFAULT_COLLECTOR_COSTS,
   DEFAULT_CONVERSION_DAYS,
   isAgingBucket,
   MAX_PERIOD_DAYS,
-  OVERDUE_BUCKETS,
-  type Ratio,
   REPLY_WINDOW_DAYS,
-  ratio,
-  standardDso,
 } from './formulas.ts';
 import {
+  AGREEMENT_OUTCOMES,
+  type AgreementOutcome,
+  type AgreementSql,
+  activitySql,
   agingDebtorsSql,
+  agreementDebtorsSql,
+  agreementsStatsSql,
   channelDebtorsSql,
   churnedDebtorsSql,
   conversionDebtorsSql,
@@ -47,16 +42,24 @@ import {
   type KpiScope,
   lazyParams,
   messagesSql,
+  type PortfolioArgs,
   portfolioSql,
   promiseDebtorsSql,
-  promisesSql,
-  receiptsSql,
   recoveredDebtorsSql,
   type ScopeSql,
   type SqlParams,
   scopeSql,
   sqlParams,
+  startOfDay,
 } from './kpis.sql.ts';
+import {
+  type ActivityFacts,
+  type AgreementFacts,
+  buildReport,
+  type KpiReport,
+  type MessageFacts,
+  type PortfolioFacts,
+} from './report.ts';
 
 export type KpiFilters = {
   /** First and last day of the period, inclusive. */
@@ -80,153 +83,16 @@ export type KpiOptions = {
   collectorCosts?: CollectorCosts;
 };
 
-export type BucketFigure = {
-  bucket: AgingBucket;
-  cents: Cents;
-  count: number;
-  /** Share of the total open balance. For an overdue bucket this is its default rate. */
-  share: Ratio;
-};
-
-export type ChannelFigure = {
-  channel: string;
-  attempted: number;
-  delivered: number;
-  read: number;
-  replied: number;
-  failed: number;
-  /** delivered / attempted. */
-  contactRate: Ratio;
-  /** read / delivered, for channels that report reads (WhatsApp); else null. */
-  readRate: Ratio;
-  /** replied / delivered, for channels that carry answers (WhatsApp, SMS, calls); else null. */
-  responseRate: Ratio;
-  costCents: Cents;
-};
-
-export type ConversionFigure = {
-  cadenceId: number;
-  cadenceName: string;
-  versionId: number;
-  version: number;
-  stepKey: string;
-  variantKey: string;
-  channel: string;
-  contacts: number;
-  /** Contacts whose window closed by the as-of date: only these are judged. */
-  judged: number;
-  converted: number;
-  /** converted / judged. */
-  rate: Ratio;
-};
-
-export type RollFigure = {
-  bucket: AgingBucket;
-  /** Balance in the bucket at the first month end. */
-  cents: Cents;
-  /** At the next month end, the same receivables' balance by bucket. */
-  next: Partial<Record<AgingBucket, Cents>>;
-  /** Of `cents`, what moved to a later bucket (by the next month end's balance). */
-  rolledCents: Cents;
-  /** rolledCents / cents; null for `180+`, which has no later bucket. */
-  rollRate: Ratio;
-};
-
-export type AgreementFigures = {
-  /** Agreements made in the period, and their total. */
-  made: number;
-  madeCents: Cents;
-  /** Of those, broken by the as-of date. */
-  madeAndBroken: number;
-  /** madeAndBroken / made. */
-  brokenRate: Ratio;
-  /** Agreements that ended in the period, by how. */
-  brokenInPeriod: number;
-  completedInPeriod: number;
-  cancelledInPeriod: number;
-};
-
-export type KpiReport = {
-  period: {
-    from: CalendarDate;
-    to: CalendarDate;
-    asOf: CalendarDate;
-    days: number;
-    /** False while the period has not ended: its figures can still change. */
-    complete: boolean;
-  };
-  scope: KpiScope;
-  aging: {
-    asOf: CalendarDate;
-    totalCents: Cents;
-    count: number;
-    overdueCents: Cents;
-    /** overdue / total open balance. */
-    defaultRate: Ratio;
-    buckets: BucketFigure[];
-  };
-  dso: {
-    receivablesCents: Cents;
-    creditSalesCents: Cents;
-    days: number;
-    standard: number | null;
-    countback: number | null;
-  };
-  cei: {
-    beginCents: Cents;
-    creditSalesCents: Cents;
-    endCents: Cents;
-    endCurrentCents: Cents;
-    percent: number | null;
-  };
-  recovery: {
-    overdueAtStartCents: Cents;
-    recoveredCents: Cents;
-    /** Everything collected in the period, overdue or not. */
-    collectedCents: Cents;
-    rate: Ratio;
-  };
-  promises: {
-    due: number;
-    kept: number;
-    broken: number;
-    pending: number;
-    withdrawn: number;
-    /** kept / (kept + broken). */
-    keptRate: Ratio;
-    averageDaysToPayment: number | null;
-  };
-  channels: ChannelFigure[];
-  conversion: { windowDays: number; steps: ConversionFigure[] };
-  rollRates: Array<{ from: CalendarDate; to: CalendarDate; buckets: RollFigure[] }>;
-  costPerReceipt: {
-    messageCents: Cents;
-    /** Sent messages without a recorded cost (counted as 0). */
-    messagesWithoutCost: number;
-    collectorTasks: number;
-    collectorCents: Cents;
-    totalCents: Cents;
-    payments: number;
-    receivedCents: Cents;
-    perReceiptCents: Cents | null;
-    /** Cost / money received. */
-    costRatio: Ratio;
-    assumptions: CollectorCosts;
-  };
-  involuntaryChurn: {
-    daysPastDue: number;
-    activeAtStart: number;
-    churned: number;
-    rate: Ratio;
-  };
-  /** null until the agreements tables exist (see notes). */
-  agreements: AgreementFigures | null;
-  /** Plain-language caveats about this report's figures. */
-  notes: string[];
-};
-
 /** Memory each sort or hash of the KPI statements may use (`SET LOCAL`, for their transaction only). */
 export const KPI_WORK_MEM = '64MB';
+/** random_page_cost of the KPI statements (`SET LOCAL`): data on SSD or cached, as on Régua's servers. */
+export const KPI_RANDOM_PAGE_COST = 1.1;
+/**
+ * parallel_tuple_cost of the KPI statements (`SET LOCAL`): PostgreSQL cannot foresee that a creditor's
+ * receivables fall in a few hundred (due date, billing interval) groups, overrates what parallel
+ * workers would hand back, and adds them up on one core.
+ */
+export const KPI_PARALLEL_TUPLE_COST = 0.01;
 
 type Resolved = {
   scope: KpiScope;
@@ -300,68 +166,101 @@ async function hasAgreements(tx: SqlExecutor): Promise<boolean> {
   return row?.present === true;
 }
 
-/** The cut dates of a report and the SQL parameters the portfolio statements share. */
-function portfolioArgs(
-  p: SqlParams,
-  r: Resolved,
-  agreements: { installments: string; cohortInstallments: string } | null,
-) {
+/**
+ * The receivables of agreements, as subqueries (null until the agreements tables exist): their
+ * installments, and the installments of agreements made after the start that renegotiated receivables
+ * already past due at the start (what is paid on those recovers that overdue debt).
+ */
+function agreementSql(s: ScopeSql, present: boolean, start: () => string): AgreementSql | null {
+  if (!present) return null;
+  return {
+    installments: `select ai.receivable_id from agreement_installments ai where ai.org_id = ${s.org}`,
+    get cohortInstallments() {
+      return `select ai.receivable_id from agreement_installments ai
+                join agreements ag on ag.org_id = ai.org_id and ag.id = ai.agreement_id
+               where ai.org_id = ${s.org} and ag.created_at >= ${startOfDay(`${start()} + 1`, s.tz)}
+                 and exists (select 1 from agreement_originals ao
+                               join receivables o on o.org_id = ao.org_id and o.id = ao.receivable_id
+                              where ao.org_id = ai.org_id and ao.agreement_id = ai.agreement_id and o.due_date < ${start()})`;
+    },
+  };
+}
+
+/** The cut dates of a report (formulas.cutDates) and the (k, j) balances the portfolio statement adds up. */
+function cutPlan(r: Resolved) {
   const { cuts, start, monthEnds } = cutDates({ from: r.from, to: r.to, asOf: r.asOf });
   const index = (date: CalendarDate) => cuts.indexOf(date) + 1;
-  const balanceCuts = [...new Set([start, ...monthEnds, r.to, r.asOf])];
   const pairs = new Map<string, [number, number]>();
-  for (const date of balanceCuts) pairs.set(`${index(date)}:${index(date)}`, [index(date), index(date)]);
+  for (const date of new Set([start, ...monthEnds, r.to, r.asOf]))
+    pairs.set(`${index(date)}:${index(date)}`, [index(date), index(date)]);
   for (let i = 0; i + 1 < monthEnds.length; i++) {
     const [k, j] = [index(monthEnds[i] as string), index(monthEnds[i + 1] as string)];
     pairs.set(`${k}:${j}`, [k, j]);
   }
-  const sinceCut = start < r.asOf ? start : r.asOf;
-  return {
-    cuts,
-    start,
-    monthEnds,
-    index,
-    args: Object.assign(
-      lazyParams(p, {
-        cuts: [cuts, 'date[]'],
-        next: [cuts.map((c) => addDays(c, 1)), 'date[]'],
-        sinceCut: [sinceCut, 'date'],
-        asOf: [r.asOf, 'date'],
-        asOfIndex: [index(r.asOf), 'int'],
-        startIndex: [index(start), 'int'],
-        endIndex: [index(r.to), 'int'],
-        pairK: [[...pairs.values()].map(([k]) => k), 'int[]'],
-        pairJ: [[...pairs.values()].map(([, j]) => j), 'int[]'],
-        start: [start, 'date'],
-        from: [r.from, 'date'],
-        to: [r.to, 'date'],
-        churnDays: [CHURN_DAYS_PAST_DUE, 'int'],
-        activeDays: [ACTIVE_CUSTOMER_DAYS, 'int'],
-      }),
-      {
-        installments: agreements?.installments ?? null,
-        cohortInstallments: agreements?.cohortInstallments ?? null,
-      },
-    ),
-  };
+  return { cuts, start, monthEnds, index, pairs: [...pairs.values()] };
 }
 
-/** The receivables that are agreements' installments, and those of agreements that renegotiated debt already past due at the start. */
-const agreementsSql = (_s: ScopeSql) => null as { installments: string; cohortInstallments: string } | null;
-
-type PortfolioRow = {
-  amounts: Array<{ k: number; j: number; from: AgingBucket; to: AgingBucket; cents: number }>;
-  sales: Array<{ bi: number; cents: number }>;
-  counts: Array<{ bucket: AgingBucket; count: number }>;
-  recovery: { collected: number; recovered: number };
-  churn: { active: number; churned: number };
-};
-
-const later = (a: AgingBucket, b: AgingBucket) => AGING_BUCKETS.indexOf(b) > AGING_BUCKETS.indexOf(a);
+/** The portfolio statements' parameters, each added only if the statement uses it. */
+function portfolioArgs(p: SqlParams, s: ScopeSql, r: Resolved, withAgreements: boolean): PortfolioArgs {
+  const { cuts, start, index, pairs } = cutPlan(r);
+  const params = lazyParams(p, {
+    cuts: [cuts, 'date[]'],
+    next: [cuts.map((c) => addDays(c, 1)), 'date[]'],
+    sinceCut: [start < r.asOf ? start : r.asOf, 'date'],
+    asOf: [r.asOf, 'date'],
+    asOfIndex: [index(r.asOf), 'int'],
+    startIndex: [index(start), 'int'],
+    endIndex: [index(r.to), 'int'],
+    pairK: [pairs.map(([k]) => k), 'int[]'],
+    pairJ: [pairs.map(([, j]) => j), 'int[]'],
+    start: [start, 'date'],
+    from: [r.from, 'date'],
+    to: [r.to, 'date'],
+    churnDays: [CHURN_DAYS_PAST_DUE, 'int'],
+    activeDays: [ACTIVE_CUSTOMER_DAYS, 'int'],
+  });
+  return Object.assign(params, { agreements: agreementSql(s, withAgreements, () => params.start) });
+}
 
 /**
- * Every KPI of the dashboard for one scope and period, from a handful of set-based statements run in
- * one transaction as tenant work.
+ * `SET LOCAL` for a KPI transaction: room for the hash tables of a large creditor's aggregates, page
+ * costs for data that is mostly cached (the statements read a period's events through indexes on
+ * their dates; with the default costs PostgreSQL reads whole tables instead), and parallel workers
+ * for the passes over the receivables.
+ */
+async function tunedForKpis(tx: SqlExecutor): Promise<void> {
+  await tx.query(
+    `select set_config('work_mem', $1, true), set_config('random_page_cost', $2, true),
+            set_config('parallel_tuple_cost', $3, true)`,
+    [KPI_WORK_MEM, String(KPI_RANDOM_PAGE_COST), String(KPI_PARALLEL_TUPLE_COST)],
+  );
+}
+
+/**
+ * Runs one statement of a report as tenant work, in a transaction of its own tuned for the KPIs. A
+ * report's statements run side by side: on PostgreSQL each on a connection of its own, on PGlite one
+ * after the other. Each reads its own snapshot, so a payment committed in the same milliseconds may
+ * count in one figure and not yet in another.
+ */
+async function readOne<Row>(
+  db: Database,
+  r: Resolved,
+  build: (p: SqlParams, s: ScopeSql) => string,
+): Promise<Row> {
+  const p = sqlParams();
+  const text = build(p, scopeSql(p, r.scope));
+  const [row] = await withTenant(db, r.scope.orgId, async (tx) => {
+    await tunedForKpis(tx);
+    return tx.query<Row>(text, p.values);
+  });
+  if (!row) throw new Error('a KPI statement returned no row');
+  return row;
+}
+
+/**
+ * Every KPI of the dashboard for one scope and period: four set-based statements (the portfolio, the
+ * activity, the messages, the agreements) read side by side, and the report built from what they add
+ * up (report.ts).
  */
 export async function computeKpis(
   db: Database,
@@ -369,109 +268,19 @@ export async function computeKpis(
   filters: KpiFilters,
   options: KpiOptions = {},
 ): Promise<KpiReport> {
-  return withTenant(db, scope.orgId, async (tx) => {
-    const r = await resolve(tx, scope, filters, options);
-    // The portfolio statement groups a large creditor's receivables by debtor (involuntary churn) and
-    // by due date in one pass; with room for its hash tables it need not sort them on disk.
-    await tx.query(`set local work_mem = '${KPI_WORK_MEM}'`);
-    const withAgreements = await hasAgreements(tx);
-    const notes: string[] = [];
-    if (r.to >= r.today)
-      notes.push(`O período termina em ${r.to} e ainda não fechou: os números podem mudar até lá.`);
-
-    // ---- the portfolio: balances at cut dates, sales, recovery, churn
-    const p = sqlParams();
-    const s = scopeSql(p, r.scope);
-    const pa = portfolioArgs(p, r, withAgreements ? agreementsSql(s) : null);
-    const [row] = await tx.query<PortfolioRow>(portfolioSql(s, pa.args), p.values);
-    if (!row) throw new Error('the portfolio statement returned nothing');
-    const at = (k: CalendarDate, j: CalendarDate = k) =>
-      row.amounts.filter((a) => a.k === pa.index(k) && a.j === pa.index(j));
-    const total = (k: CalendarDate) => at(k).reduce((sum, a) => sum + a.cents, 0);
-    const inBucket = (k: CalendarDate, bucket: AgingBucket) =>
-      at(k)
-        .filter((a) => a.from === bucket)
-        .reduce((sum, a) => sum + a.cents, 0);
-    const salesBetween = (after: CalendarDate, upTo: CalendarDate) =>
-      row.sales
-        .filter((x) => x.bi >= pa.index(after) && x.bi < pa.index(upTo))
-        .reduce((sum, x) => sum + x.cents, 0);
-
-    const asOfTotal = total(r.asOf);
-    const buckets = AGING_BUCKETS.map((bucket) => {
-      const cents = inBucket(r.asOf, bucket);
-      return {
-        bucket,
-        cents,
-        count: row.counts.find((c) => c.bucket === bucket)?.count ?? 0,
-        share: ratio(cents, asOfTotal),
-      };
-    });
-    const overdueCents = asOfTotal - inBucket(r.asOf, 'current');
-
-    const days = daysBetween(pa.start, r.to);
-    const endCents = total(r.to);
-    const creditSalesCents = salesBetween(pa.start, r.to);
-    const beginCents = total(pa.start);
-    const endCurrentCents = inBucket(r.to, 'current');
-    const windows = countbackWindows(r.to, salesBetween);
-    const countback = countbackDso(endCents, windows);
-    if (countback === null)
-      notes.push(
-        'O DSO pelo método countback não pôde ser calculado: o saldo em aberto é maior que as vendas a prazo dos últimos 24 meses.',
-      );
-    const overdueAtStartCents = beginCents - inBucket(pa.start, 'current');
-
-    const rollRates = pa.monthEnds.slice(0, -1).map((from, i) => {
-      const to = pa.monthEnds[i + 1] as CalendarDate;
-      const moved = at(from, to);
-      return {
-        from,
-        to,
-        buckets: AGING_BUCKETS.map((bucket): RollFigure => {
-          const cents = inBucket(from, bucket);
-          const next: Partial<Record<AgingBucket, Cents>> = {};
-          for (const m of moved.filter((x) => x.from === bucket)) next[m.to] = (next[m.to] ?? 0) + m.cents;
-          const rolledCents = Object.entries(next)
-            .filter(([b]) => later(bucket, b as AgingBucket))
-            .reduce((sum, [, c]) => sum + (c ?? 0), 0);
-          return {
-            bucket,
-            cents,
-            next,
-            rolledCents,
-            rollRate: bucket === '180+' ? null : ratio(rolledCents, cents),
-          };
-        }),
-      };
-    });
-
-    // ---- promises, channels, conversion, receipts: each its own small statement
-    const q = sqlParams();
-    const qs = scopeSql(q, r.scope);
-    const period = { from: q.add(r.from, 'date'), to: q.add(r.to, 'date') };
-    const asOf = q.add(r.asOf, 'date');
-    const [promises] = await tx.query<{
-      due: number;
-      kept: number;
-      broken: number;
-      pending: number;
-      withdrawn: number;
-      timed: number;
-      days: number;
-    }>(promisesSql(qs, { ...period, asOf }), q.values);
-
-    const m = sqlParams();
-    const ms = scopeSql(m, r.scope);
-    const [messages] = await tx.query<{
-      channels: Array<
-        Omit<ChannelFigure, 'contactRate' | 'readRate' | 'responseRate'> & { withoutCost: number }
-      >;
-      steps: Array<Omit<ConversionFigure, 'rate'>>;
-    }>(
+  const { r, withAgreements } = await withTenant(db, scope.orgId, async (tx) => ({
+    r: await resolve(tx, scope, filters, options),
+    withAgreements: await hasAgreements(tx),
+  }));
+  const [portfolio, activity, messages, agreements] = await Promise.all([
+    readOne<PortfolioFacts>(db, r, (p, s) => portfolioSql(s, portfolioArgs(p, s, r, withAgreements))),
+    readOne<ActivityFacts>(db, r, (p, s) =>
+      activitySql(s, lazyParams(p, { from: [r.from, 'date'], to: [r.to, 'date'], asOf: [r.asOf, 'date'] })),
+    ),
+    readOne<MessageFacts>(db, r, (p, s) =>
       messagesSql(
-        ms,
-        lazyParams(m, {
+        s,
+        lazyParams(p, {
           from: [r.from, 'date'],
           to: [r.to, 'date'],
           asOf: [r.asOf, 'date'],
@@ -479,128 +288,45 @@ export async function computeKpis(
           replyDays: [REPLY_WINDOW_DAYS, 'int'],
         }),
       ),
-      m.values,
-    );
-    const channelRows = messages?.channels ?? [];
-    const conversionRows = messages?.steps ?? [];
-
-    const e = sqlParams();
-    const es = scopeSql(e, r.scope);
-    const [receipts] = await tx.query<{ tasks: number; payments: number; receivedCents: number }>(
-      receiptsSql(es, { from: e.add(r.from, 'date'), to: e.add(r.to, 'date') }),
-      e.values,
-    );
-
-    const agreements = withAgreements ? await agreementFigures(tx, r) : null;
-    if (!withAgreements) notes.push('Acordos: as tabelas de acordos ainda não existem neste banco.');
-
-    const channels: ChannelFigure[] = channelRows.map(({ withoutCost: _, ...ch }) => ({
-      ...ch,
-      contactRate: ratio(ch.delivered, ch.attempted),
-      readRate: ch.channel === 'whatsapp' ? ratio(ch.read, ch.delivered) : null,
-      responseRate: ['whatsapp', 'sms', 'phone'].includes(ch.channel)
-        ? ratio(ch.replied, ch.delivered)
-        : null,
-    }));
-    const messageCents = channelRows.reduce((sum, ch) => sum + ch.costCents, 0);
-    const messagesWithoutCost = channelRows.reduce((sum, ch) => sum + ch.withoutCost, 0);
-    if (messagesWithoutCost > 0)
-      notes.push(
-        `${messagesWithoutCost} mensagens enviadas não têm custo registrado e contam como custo zero.`,
-      );
-    const costs = options.collectorCosts ?? DEFAULT_COLLECTOR_COSTS;
-    const tasks = receipts?.tasks ?? 0;
-    const collector = collectorCents(tasks, costs);
-    const totalCents = messageCents + collector;
-    const payments = receipts?.payments ?? 0;
-    const receivedCents = receipts?.receivedCents ?? 0;
-    const kept = promises?.kept ?? 0;
-    const broken = promises?.broken ?? 0;
-
-    return {
-      period: { from: r.from, to: r.to, asOf: r.asOf, days, complete: r.to < r.today },
-      scope: r.scope,
-      aging: {
-        asOf: r.asOf,
-        totalCents: asOfTotal,
-        count: row.counts.reduce((sum, x) => sum + x.count, 0),
-        overdueCents,
-        defaultRate: ratio(overdueCents, asOfTotal),
-        buckets,
-      },
-      dso: {
-        receivablesCents: endCents,
-        creditSalesCents,
-        days,
-        standard: standardDso(endCents, creditSalesCents, days),
-        countback,
-      },
-      cei: {
-        beginCents,
-        creditSalesCents,
-        endCents,
-        endCurrentCents,
-        percent: collectionEffectiveness({ beginCents, creditSalesCents, endCents, endCurrentCents }),
-      },
-      recovery: {
-        overdueAtStartCents,
-        recoveredCents: row.recovery.recovered,
-        collectedCents: row.recovery.collected,
-        rate: ratio(row.recovery.recovered, overdueAtStartCents),
-      },
-      promises: {
-        due: promises?.due ?? 0,
-        kept,
-        broken,
-        pending: promises?.pending ?? 0,
-        withdrawn: promises?.withdrawn ?? 0,
-        keptRate: ratio(kept, kept + broken),
-        averageDaysToPayment: averageDays(promises?.days ?? 0, promises?.timed ?? 0),
-      },
-      channels,
-      conversion: {
-        windowDays: r.conversionDays,
-        steps: conversionRows.map((x) => ({ ...x, rate: ratio(x.converted, x.judged) })),
-      },
-      rollRates,
-      costPerReceipt: {
-        messageCents,
-        messagesWithoutCost,
-        collectorTasks: tasks,
-        collectorCents: collector,
-        totalCents,
-        payments,
-        receivedCents,
-        perReceiptCents: centsPer(totalCents, payments),
-        costRatio: ratio(totalCents, receivedCents),
-        assumptions: { ...costs },
-      },
-      involuntaryChurn: {
-        daysPastDue: CHURN_DAYS_PAST_DUE,
-        activeAtStart: row.churn.active,
-        churned: row.churn.churned,
-        rate: ratio(row.churn.churned, row.churn.active),
-      },
-      agreements,
-      notes,
-    };
+    ),
+    withAgreements ? agreementFacts(db, r) : Promise.resolve(null),
+  ]);
+  const { cuts, start, monthEnds } = cutPlan(r);
+  return buildReport({
+    scope: r.scope,
+    period: { from: r.from, to: r.to, asOf: r.asOf, today: r.today },
+    conversionDays: r.conversionDays,
+    collectorCosts: options.collectorCosts ?? DEFAULT_COLLECTOR_COSTS,
+    cuts,
+    start,
+    monthEnds,
+    portfolio,
+    activity,
+    messages,
+    agreements,
   });
 }
 
-async function agreementFigures(_tx: SqlExecutor, _r: Resolved): Promise<AgreementFigures | null> {
-  return null;
+/** Agreements (acordos) made in the period and how they ended (a statement of its own). */
+function agreementFacts(db: Database, r: Resolved): Promise<AgreementFacts> {
+  return readOne<AgreementFacts>(db, r, (p, s) =>
+    agreementsStatsSql(
+      s,
+      lazyParams(p, { from: [r.from, 'date'], to: [r.to, 'date'], asOf: [r.asOf, 'date'] }),
+    ),
+  );
 }
 
 // ---------------------------------------------------------------- drill-down
 
-/** A figure of the report whose debtors can be listed. */
 export type KpiFigure =
   | { figure: 'aging'; bucket: AgingBucket }
   | { figure: 'recovered' }
   | { figure: 'promises'; outcome: 'kept' | 'broken' | 'pending' | 'withdrawn' }
   | { figure: 'churned' }
   | { figure: 'channel'; channel: string; stage: FunnelStage }
-  | { figure: 'conversion'; versionId: number; stepKey: string; variantKey: string; converted: boolean };
+  | { figure: 'conversion'; versionId: number; stepKey: string; variantKey: string; converted: boolean }
+  | { figure: 'agreements'; outcome: AgreementOutcome };
 
 export type KpiDebtor = {
   debtorId: number;
@@ -633,7 +359,8 @@ export async function kpiDebtors(
     const r = await resolve(tx, scope, filters, options);
     const p = sqlParams();
     const s = scopeSql(p, r.scope);
-    const agreements = (await hasAgreements(tx)) ? agreementsSql(s) : null;
+    await tunedForKpis(tx);
+    const withAgreements = await hasAgreements(tx);
     let inner: string;
     let sortBy: 'cents' | 'n' = 'cents';
     switch (figure.figure) {
@@ -649,12 +376,12 @@ export async function kpiDebtors(
         break;
       }
       case 'recovered': {
-        const start = addDays(r.from, -1);
+        const start = p.add(addDays(r.from, -1), 'date');
         inner = recoveredDebtorsSql(s, {
-          next: p.add([addDays(start, 1)], 'date[]'),
-          start: p.add(start, 'date'),
+          next: p.add([r.from], 'date[]'),
+          start,
           to: p.add(r.to, 'date'),
-          cohortInstallments: agreements?.cohortInstallments ?? null,
+          agreements: agreementSql(s, withAgreements, () => start),
         });
         break;
       }
@@ -669,20 +396,24 @@ export async function kpiDebtors(
         });
         break;
       case 'churned': {
-        const pa = portfolioArgs(p, r, agreements);
-        inner = churnedDebtorsSql(s, pa.args);
+        inner = churnedDebtorsSql(s, portfolioArgs(p, s, r, withAgreements));
         break;
       }
       case 'channel':
         if (!FUNNEL_STAGES.includes(figure.stage)) throw badRequest(`unknown stage ${figure.stage}`);
         sortBy = 'n';
-        inner = channelDebtorsSql(s, {
-          from: p.add(r.from, 'date'),
-          to: p.add(r.to, 'date'),
-          replyDays: p.add(REPLY_WINDOW_DAYS, 'int'),
-          channel: p.add(figure.channel, 'text'),
-          stage: figure.stage,
-        });
+        inner = channelDebtorsSql(
+          s,
+          Object.assign(
+            lazyParams(p, {
+              from: [r.from, 'date'],
+              to: [r.to, 'date'],
+              replyDays: [REPLY_WINDOW_DAYS, 'int'],
+              channel: [figure.channel, 'text'],
+            }),
+            { stage: figure.stage },
+          ),
+        );
         break;
       case 'conversion':
         sortBy = 'n';
@@ -695,6 +426,16 @@ export async function kpiDebtors(
           stepKey: p.add(figure.stepKey, 'text'),
           variantKey: p.add(figure.variantKey, 'text'),
           converted: p.add(figure.converted, 'boolean'),
+        });
+        break;
+      case 'agreements':
+        if (!withAgreements) throw badRequest('there are no agreements in this database yet');
+        if (!AGREEMENT_OUTCOMES.includes(figure.outcome))
+          throw badRequest(`unknown outcome ${figure.outcome}`);
+        inner = agreementDebtorsSql(s, {
+          from: p.add(r.from, 'date'),
+          to: p.add(r.to, 'date'),
+          outcome: figure.outcome,
         });
         break;
       default:
@@ -721,4 +462,6 @@ export async function kpiDebtors(
   });
 }
 
-export { AGING_BUCKETS, FUNNEL_STAGES, OVERDUE_BUCKETS };
+export { AGING_BUCKETS, OVERDUE_BUCKETS } from './formulas.ts';
+export type { KpiReport } from './report.ts';
+export { FUNNEL_STAGES };

@@ -73,6 +73,7 @@ export const payments = pgTable(
     unique('payments_natural_key').on(t.orgId, t.naturalKey),
     index('payments_status_idx').on(t.orgId, t.status),
     index('payments_debtor_idx').on(t.orgId, t.debtorId),
+    index('payments_paid_on_idx').on(t.orgId, t.paidOn),
     foreignKey({ columns: [t.orgId, t.debtorId], foreignColumns: [debtors.orgId, debtors.id] }),
     check('payments_amount_check', sql`${t.amountCents} > 0 and ${t.creditCents} >= 0`),
     check(

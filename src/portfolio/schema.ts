@@ -192,6 +192,8 @@ export const receivableChanges = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     index('receivable_changes_receivable_idx').on(t.orgId, t.receivableId),
+    // KPIs rebuild past balances from the changes of a period.
+    index('receivable_changes_changed_idx').on(t.orgId, t.changedAt),
     foreignKey({ columns: [t.orgId, t.receivableId], foreignColumns: [receivables.orgId, receivables.id] }),
   ],
 );
