@@ -105,7 +105,16 @@ export async function debtorOffers(
   scope: Scope,
   debtorId: number,
   asOfInput?: CalendarDate,
-  options: { receivableIds?: readonly number[]; charges?: DebtorCharges } = {},
+  options: {
+    receivableIds?: readonly number[];
+    charges?: DebtorCharges;
+    /** What the caller already read (the portal's page): the creditor, its policy, the running agreements' payments. */
+    known?: {
+      creditorId: number;
+      policy: NegotiationPolicy;
+      running: ReadonlyArray<{ receivableId: number; agreementId: number }>;
+    };
+  } = {},
 ): Promise<DebtorOffers> {
   const asOf = asOfInput ?? todayIn(scope.timeZone);
   // Offers need the amounts only: no Pix code or QR is made for them.
@@ -118,14 +127,16 @@ export async function debtorOffers(
   if (unknown && unknown.length > 0)
     throw badRequest(`Os títulos ${unknown.join(', ')} não estão em aberto para este devedor.`);
   // The payments of an agreement that is running are not renegotiated: the agreement governs them.
-  const running = await withTenant(db, scope.orgId, (tx) =>
-    tx.query<{ receivableId: number; agreementId: number }>(
-      `select i.receivable_id as "receivableId", i.agreement_id as "agreementId"
+  const running =
+    options.known?.running ??
+    (await withTenant(db, scope.orgId, (tx) =>
+      tx.query<{ receivableId: number; agreementId: number }>(
+        `select i.receivable_id as "receivableId", i.agreement_id as "agreementId"
          from agreement_installments i join agreements a on a.org_id = i.org_id and a.id = i.agreement_id
         where i.org_id = $1 and a.debtor_id = $2 and a.status = 'active'`,
-      [scope.orgId, debtorId],
-    ),
-  );
+        [scope.orgId, debtorId],
+      ),
+    ));
   const governed = new Map(running.map((r) => [r.receivableId, r.agreementId]));
   const inAgreement = [...new Set(options.receivableIds?.flatMap((id) => governed.get(id) ?? []) ?? [])];
   if (inAgreement.length > 0)
@@ -150,13 +161,15 @@ export async function debtorOffers(
           ? `Há um acordo em andamento (nº ${[...new Set(governed.values())].join(', ')}): os pagamentos dele não são renegociados.`
           : 'Não há débitos em aberto.'),
     };
-  const [creditor] = await withTenant(db, scope.orgId, (tx) =>
-    tx.query<{ creditorId: number }>(
-      'select creditor_id as "creditorId" from debtors where org_id = $1 and id = $2',
-      [scope.orgId, debtorId],
-    ),
-  );
-  const policy = await getPolicy(db, scope, creditor?.creditorId ?? 0);
+  const [creditor] = options.known
+    ? [{ creditorId: options.known.creditorId }]
+    : await withTenant(db, scope.orgId, (tx) =>
+        tx.query<{ creditorId: number }>(
+          'select creditor_id as "creditorId" from debtors where org_id = $1 and id = $2',
+          [scope.orgId, debtorId],
+        ),
+      );
+  const policy = options.known?.policy ?? (await getPolicy(db, scope, creditor?.creditorId ?? 0));
   const offers = cachedOffers({
     debtBreakdown: charges.receivables.map((r) => ({
       receivableId: String(r.receivableId),

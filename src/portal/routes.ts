@@ -9,6 +9,7 @@ import { AcceptBody, AgreementSchema } from '../payments/agreementRoutes.ts';
 import { acceptOffer, installmentBoleto, listAgreements } from '../payments/agreements.ts';
 import { boletoPdf } from '../payments/boletoPdf.ts';
 import { debtorOffers } from '../payments/negotiation.ts';
+import { DEFAULT_POLICY, type NegotiationPolicy } from '../payments/offers.ts';
 import { pixQrSvg, staticPix } from '../payments/pix.ts';
 import { debtorCharges } from '../payments/terms.ts';
 import { recordConsent } from '../portfolio/consents.ts';
@@ -190,19 +191,22 @@ export function portalRoutes(app: App, { db, config }: AppContext) {
       if (!found) throw expired();
       const { debtor, scope } = found;
       const today = todayIn(scope.timeZone);
-      const charges = await debtorCharges(db, scope, debtor.debtorId, today, { withPix: false });
-      const [offers, agreements] = await Promise.all([
-        debtorOffers(db, scope, debtor.debtorId, today, { charges }),
+      const [charges, agreements, creditor] = await Promise.all([
+        debtorCharges(db, scope, debtor.debtorId, today, { withPix: false }),
         listAgreements(db, scope, debtor.debtorId),
+        creditorOf(db, scope.orgId, debtor.creditorId),
       ]);
-      const governed = new Set(
-        agreements
-          .filter((a) => a.status === 'active')
-          .flatMap((a) => a.installments.map((i) => i.receivableId)),
-      );
+      const running = agreements
+        .filter((a) => a.status === 'active')
+        .flatMap((a) => a.installments.map((i) => ({ receivableId: i.receivableId, agreementId: a.id })));
+      const offers = await debtorOffers(db, scope, debtor.debtorId, today, {
+        charges,
+        known: { creditorId: debtor.creditorId, policy: creditor.policy ?? DEFAULT_POLICY, running },
+      });
+      const governed = new Set(running.map((r) => r.receivableId));
       const debts = charges.receivables.filter((r) => !governed.has(r.receivableId));
       const totalCents = debts.reduce((sum, r) => sum + r.totalCents, 0);
-      const pix = await debtsPix(db, scope.orgId, debtor, totalCents, today);
+      const pix = await debtsPix(creditor, debtor, totalCents, today);
       const active = await Promise.all(
         agreements
           .filter((a) => a.status === 'active')
@@ -380,23 +384,35 @@ export function portalRoutes(app: App, { db, config }: AppContext) {
   });
 }
 
+type PortalCreditor = {
+  pixKey: string | null;
+  name: string;
+  city: string | null;
+  policy: NegotiationPolicy | null;
+};
+
+/** The creditor's Pix identity and negotiation policy, in one read. */
+async function creditorOf(db: Database, orgId: number, creditorId: number): Promise<PortalCreditor> {
+  const [row] = await withTenant(db, orgId, (tx) =>
+    tx.query<PortalCreditor>(
+      `select pix_key as "pixKey", coalesce(pix_merchant_name, trade_name, legal_name) as name,
+              coalesce(pix_city, city) as city, negotiation_policy as policy
+         from creditors where org_id = $1 and id = $2`,
+      [orgId, creditorId],
+    ),
+  );
+  if (!row) throw new Problem(404, 'Not found', 'Credor não encontrado.');
+  return row;
+}
+
 /** The static Pix for what the debtor owes outside agreements; its txid names the debtor. */
 async function debtsPix(
-  db: AppContext['db'],
-  orgId: number,
+  creditor: PortalCreditor,
   debtor: PortalSession['debtor'],
   totalCents: number,
   today: string,
 ): Promise<{ copiaECola: string; qrSvg: string } | null> {
-  if (totalCents <= 0) return null;
-  const [creditor] = await withTenant(db, orgId, (tx) =>
-    tx.query<{ pixKey: string | null; name: string; city: string | null }>(
-      `select pix_key as "pixKey", coalesce(pix_merchant_name, trade_name, legal_name) as name, coalesce(pix_city, city) as city
-         from creditors where org_id = $1 and id = $2`,
-      [orgId, debtor.creditorId],
-    ),
-  );
-  if (!creditor?.pixKey) return null;
+  if (totalCents <= 0 || !creditor.pixKey) return null;
   const copiaECola = staticPix({
     key: creditor.pixKey,
     name: creditor.name,
