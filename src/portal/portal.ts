@@ -10,6 +10,7 @@ import { appendAudit } from '../audit/log.ts';
 import type { Database } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { formatDocument } from '../dunning/templates.ts';
+import type { NegotiationPolicy } from '../payments/offers.ts';
 import { Problem } from '../shared/problem.ts';
 import type { PortalLink } from './links.ts';
 
@@ -19,6 +20,14 @@ export const MAX_CODE_ATTEMPTS = 5;
 /** Codes a debtor may ask for in CODE_WINDOW_MINUTES. */
 export const MAX_CODES = 3;
 export const CODE_WINDOW_MINUTES = 15;
+
+/** The creditor as the portal needs it: its Pix identity and its negotiation policy (null: the default). */
+export type PortalCreditor = {
+  pixKey: string | null;
+  name: string;
+  city: string | null;
+  policy: NegotiationPolicy | null;
+};
 
 export type PortalContact = { id: string; channel: 'email' | 'sms' | 'whatsapp'; masked: string };
 
@@ -32,6 +41,7 @@ export type PortalDebtor = {
   creditorName: string;
   creditorCnpj: string;
   timeZone: string;
+  creditor: PortalCreditor;
   /** `optedOut`: the debtor stopped collection messages there (a code they ask for still goes). */
   contacts: Array<PortalContact & { address: string; optedOut: boolean }>;
 };
@@ -49,33 +59,43 @@ export function maskPhone(phone: string): string {
 const portalProblem = (status: number, detail: string) =>
   new Problem(status, status === 429 ? 'Too many requests' : 'Portal', detail);
 
+type DebtorRow = {
+  creditorId: number;
+  name: string;
+  document: string;
+  kind: 'person' | 'company';
+  emails: string[];
+  phones: string[];
+  whatsapp: string | null;
+  preferences: Record<string, { optedOutAt?: string; consentAt?: string }>;
+  creditorName: string;
+  creditorCnpj: string;
+  timeZone: string;
+  creditor: PortalCreditor;
+};
+
+/** The debtor, their creditor (identity, Pix, policy) and the organization's time zone, in one read. */
+const DEBTOR_COLUMNS = `d.creditor_id as "creditorId", d.name, d.document, d.kind, d.emails, d.phones, d.whatsapp,
+  d.channel_preferences as preferences, coalesce(c.trade_name, c.legal_name) as "creditorName",
+  c.cnpj as "creditorCnpj", o.time_zone as "timeZone",
+  jsonb_build_object('pixKey', c.pix_key, 'name', coalesce(c.pix_merchant_name, c.trade_name, c.legal_name),
+    'city', coalesce(c.pix_city, c.city), 'policy', c.negotiation_policy) as creditor`;
+const DEBTOR_JOINS = `join creditors c on c.org_id = d.org_id and c.id = d.creditor_id
+  join organizations o on o.id = d.org_id`;
+
 /** The debtor a valid link names, with the contacts a one-time code may go to. */
 export async function linkDebtor(db: Database, link: PortalLink): Promise<PortalDebtor> {
   const [row] = await withTenant(db, link.orgId, (tx) =>
-    tx.query<{
-      creditorId: number;
-      name: string;
-      document: string;
-      kind: 'person' | 'company';
-      emails: string[];
-      phones: string[];
-      whatsapp: string | null;
-      preferences: Record<string, { optedOutAt?: string; consentAt?: string }>;
-      creditorName: string;
-      creditorCnpj: string;
-      timeZone: string;
-    }>(
-      `select d.creditor_id as "creditorId", d.name, d.document, d.kind, d.emails, d.phones, d.whatsapp,
-              d.channel_preferences as preferences, coalesce(c.trade_name, c.legal_name) as "creditorName",
-              c.cnpj as "creditorCnpj", o.time_zone as "timeZone"
-         from debtors d
-         join creditors c on c.org_id = d.org_id and c.id = d.creditor_id
-         join organizations o on o.id = d.org_id
-        where d.org_id = $1 and d.id = $2`,
+    tx.query<DebtorRow>(
+      `select ${DEBTOR_COLUMNS} from debtors d ${DEBTOR_JOINS} where d.org_id = $1 and d.id = $2`,
       [link.orgId, link.debtorId],
     ),
   );
   if (!row) throw portalProblem(404, 'Este link não é válido. Peça um novo ao credor.');
+  return portalDebtor(link.orgId, link.debtorId, row);
+}
+
+function portalDebtor(orgId: number, debtorId: number, row: DebtorRow): PortalDebtor {
   // A code is a message the debtor asks for, not a collection contact: an opt-out of collection
   // messages does not lock them out of the portal. WhatsApp still needs their opt-in.
   const contacts: PortalDebtor['contacts'] = [];
@@ -106,7 +126,7 @@ export async function linkDebtor(db: Database, link: PortalLink): Promise<Portal
       optedOut: optedOut('sms'),
     });
   });
-  return { orgId: link.orgId, debtorId: link.debtorId, ...row, contacts };
+  return { orgId, debtorId, ...row, contacts };
 }
 
 function codeHash(key: Buffer, sessionId: number, code: string): string {
@@ -264,19 +284,15 @@ export async function portalSession(
   const secret = match[2];
   if (!Number.isSafeInteger(orgId) || orgId < 1) return null;
   const [row] = await withTenant(db, orgId, (tx) =>
-    tx.query<{ id: number; debtorId: number; linkNonce: string }>(
-      `select id, debtor_id as "debtorId", link_nonce as "linkNonce" from portal_sessions
-        where org_id = $1 and session_hash = $2 and session_expires_at > $3`,
+    tx.query<DebtorRow & { id: number; debtorId: number }>(
+      `select s.id, s.debtor_id as "debtorId", ${DEBTOR_COLUMNS}
+         from portal_sessions s join debtors d on d.org_id = s.org_id and d.id = s.debtor_id ${DEBTOR_JOINS}
+        where s.org_id = $1 and s.session_hash = $2 and s.session_expires_at > $3`,
       [orgId, sha256(secret), now],
     ),
   );
   if (!row) return null;
-  const debtor = await linkDebtor(db, {
-    orgId,
-    debtorId: row.debtorId,
-    nonce: row.linkNonce,
-    expiresAt: now,
-  });
+  const debtor = portalDebtor(orgId, row.debtorId, row);
   const scope = scopeFor({
     orgId,
     role: 'client_viewer',

@@ -9,7 +9,7 @@ import { AcceptBody, AgreementSchema } from '../payments/agreementRoutes.ts';
 import { acceptOffer, installmentBoleto, listAgreements } from '../payments/agreements.ts';
 import { boletoPdf } from '../payments/boletoPdf.ts';
 import { debtorOffers } from '../payments/negotiation.ts';
-import { DEFAULT_POLICY, type NegotiationPolicy } from '../payments/offers.ts';
+import { DEFAULT_POLICY } from '../payments/offers.ts';
 import { pixQrSvg, staticPix } from '../payments/pix.ts';
 import { debtorCharges } from '../payments/terms.ts';
 import { recordConsent } from '../portfolio/consents.ts';
@@ -21,6 +21,7 @@ import {
   CODE_MINUTES,
   endPortalSession,
   linkDebtor,
+  type PortalCreditor,
   type PortalSession,
   portalCookieOrg,
   portalSession,
@@ -191,10 +192,10 @@ export function portalRoutes(app: App, { db, config }: AppContext) {
       if (!found) throw expired();
       const { debtor, scope } = found;
       const today = todayIn(scope.timeZone);
-      const [charges, agreements, creditor] = await Promise.all([
+      const { creditor } = debtor;
+      const [charges, agreements] = await Promise.all([
         debtorCharges(db, scope, debtor.debtorId, today, { withPix: false }),
         listAgreements(db, scope, debtor.debtorId),
-        creditorOf(db, scope.orgId, debtor.creditorId),
       ]);
       const running = agreements
         .filter((a) => a.status === 'active')
@@ -382,27 +383,6 @@ export function portalRoutes(app: App, { db, config }: AppContext) {
       },
     );
   });
-}
-
-type PortalCreditor = {
-  pixKey: string | null;
-  name: string;
-  city: string | null;
-  policy: NegotiationPolicy | null;
-};
-
-/** The creditor's Pix identity and negotiation policy, in one read. */
-async function creditorOf(db: Database, orgId: number, creditorId: number): Promise<PortalCreditor> {
-  const [row] = await withTenant(db, orgId, (tx) =>
-    tx.query<PortalCreditor>(
-      `select pix_key as "pixKey", coalesce(pix_merchant_name, trade_name, legal_name) as name,
-              coalesce(pix_city, city) as city, negotiation_policy as policy
-         from creditors where org_id = $1 and id = $2`,
-      [orgId, creditorId],
-    ),
-  );
-  if (!row) throw new Problem(404, 'Not found', 'Credor não encontrado.');
-  return row;
 }
 
 /** The static Pix for what the debtor owes outside agreements; its txid names the debtor. */
