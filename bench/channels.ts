@@ -3,16 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { SMTPServer } from 'smtp-server';
-import { createOrganization } from '../src/access/accounts.ts';
-import { scopeFor } from '../src/access/scope.ts';
 import { dispatchBatch } from '../src/channels/dispatcher.ts';
 import { providerResolver, setProvider } from '../src/channels/providers.ts';
 import type { Database } from '../src/db/client.ts';
 import { activateCadenceVersion, createCadence } from '../src/dunning/cadences.ts';
 import { DEFAULT_SETTINGS, type StepChannel } from '../src/dunning/definition.ts';
 import { ensureCalendar, planDay } from '../src/dunning/planner.ts';
-import { createCreditor } from '../src/portfolio/creditors.ts';
-import { enginesFrom, openEngine } from './engines.ts';
+import { benchCreditor, enginesFrom, openEngine } from './engines.ts';
 
 const PLAN_DATE = '2026-03-10';
 const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
@@ -64,20 +61,10 @@ type Case = {
 };
 
 async function run(db: Database, secretKey: Buffer, spec: Case, debtors: number, workers: number) {
-  const org = await createOrganization(db, { slug: `bench-${spec.channel}`, name: spec.channel });
-  const scope = scopeFor({
-    orgId: org.id,
-    role: 'admin',
-    creditorIds: [],
-    userId: null,
-    timeZone: org.timeZone,
-  });
-  const creditor = await createCreditor(db, scope, {
-    cnpj: '11222333000181',
-    legalName: 'Bench Ltda',
-    tradeName: 'Bench',
-    segment: null,
-  });
+  const bench = await benchCreditor(db, { slug: `bench-${spec.channel}`, name: spec.channel });
+  const { scope } = bench;
+  const org = { id: bench.orgId };
+  const creditor = { id: bench.creditorId };
   await db.query(
     `insert into debtors (org_id, creditor_id, kind, document, name, emails, phones, street, city, uf, cep, channel_preferences)
      select $1, $2, 'person', lpad(g::text, 11, '0'), 'Devedor ' || g, array['d' || g || '@example.com'],

@@ -1,14 +1,13 @@
 import { parseArgs } from 'node:util';
 import { createOrganization } from '../src/access/accounts.ts';
-import { type Scope, scopeFor } from '../src/access/scope.ts';
+import type { Scope } from '../src/access/scope.ts';
 import { dispatchBatch } from '../src/channels/dispatcher.ts';
 import { sandboxRegistry } from '../src/channels/sandbox.ts';
 import type { Database } from '../src/db/client.ts';
 import { activateCadenceVersion, createCadence } from '../src/dunning/cadences.ts';
 import { defaultCadence } from '../src/dunning/defaults.ts';
 import { ensureCalendar, planDay } from '../src/dunning/planner.ts';
-import { createCreditor } from '../src/portfolio/creditors.ts';
-import { type Engine, enginesFrom, openEngine } from './engines.ts';
+import { benchCreditor, type Engine, enginesFrom, openEngine } from './engines.ts';
 
 const PLAN_DATE = '2026-03-10';
 const seconds = (from: number) => (performance.now() - from) / 1000;
@@ -20,22 +19,15 @@ const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
  * and address, a share opted in to WhatsApp, under the default régua.
  */
 async function portfolio(db: Database, receivables: number): Promise<{ scope: Scope; creditorId: number }> {
-  const org = await createOrganization(db, { slug: 'bench', name: 'Bench' });
-  await createOrganization(db, { slug: 'other', name: 'Other' });
-  const scope = scopeFor({
-    orgId: org.id,
-    role: 'admin',
-    creditorIds: [],
-    userId: null,
-    timeZone: org.timeZone,
-  });
-  const creditor = await createCreditor(db, scope, {
-    cnpj: '11222333000181',
-    legalName: 'Bench Ltda',
-    tradeName: 'Bench',
-    segment: null,
+  const bench = await benchCreditor(db, {
+    slug: 'bench',
+    name: 'Bench',
     address: { street: 'Av. Paulista', number: '1000', city: 'São Paulo', uf: 'SP', cep: '01310100' },
   });
+  await createOrganization(db, { slug: 'other', name: 'Other' });
+  const { scope } = bench;
+  const org = { id: bench.orgId };
+  const creditor = { id: bench.creditorId };
   const debtors = Math.ceil(receivables / 4);
   await db.query(
     `insert into debtors (org_id, creditor_id, kind, document, name, emails, phones, street, city, uf, cep, channel_preferences)

@@ -2,8 +2,11 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createOrganization } from '../src/access/accounts.ts';
+import { type Scope, scopeFor } from '../src/access/scope.ts';
 import { type Database, openPglite, openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { createCreditor } from '../src/portfolio/creditors.ts';
 
 const POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -55,4 +58,27 @@ export async function openEngine(engine: Engine): Promise<{
       await c.end();
     },
   };
+}
+
+/** An organization of the benchmark with an admin Scope and one creditor (CNPJ 11.222.333/0001-81). */
+export async function benchCreditor(
+  db: Database,
+  options: { slug?: string; name?: string; address?: Parameters<typeof createCreditor>[2]['address'] } = {},
+): Promise<{ orgId: number; scope: Scope; creditorId: number }> {
+  const org = await createOrganization(db, { slug: options.slug ?? 'bench', name: options.name ?? 'Bench' });
+  const scope = scopeFor({
+    orgId: org.id,
+    role: 'admin',
+    creditorIds: [],
+    userId: null,
+    timeZone: org.timeZone,
+  });
+  const creditor = await createCreditor(db, scope, {
+    cnpj: '11222333000181',
+    legalName: 'Bench Ltda',
+    tradeName: 'Bench',
+    segment: null,
+    ...(options.address ? { address: options.address } : {}),
+  });
+  return { orgId: org.id, scope, creditorId: creditor.id };
 }

@@ -11,7 +11,7 @@ import { defaultCadence } from '../src/dunning/defaults.ts';
 import { computeKpis, type KpiFilters } from '../src/kpis/kpis.ts';
 import { createCreditor } from '../src/portfolio/creditors.ts';
 import { addDays, addMonths } from '../src/shared/dates.ts';
-import { type Engine, openEngine } from './engines.ts';
+import { benchCreditor, type Engine, openEngine } from './engines.ts';
 
 /** The dashboard's period ends with the last month closed before the bench's "today" (--months long, default 1). */
 const PERIOD_END = '2026-10-31';
@@ -47,21 +47,11 @@ export const KPI_INDEXES = [
  * organization holds a small portfolio that must not count.
  */
 async function history(db: Database, receivables: number): Promise<{ scope: Scope; creditorId: number }> {
-  const org = await createOrganization(db, { slug: 'bench', name: 'Bench' });
+  const bench = await benchCreditor(db, { slug: 'bench', name: 'Bench' });
   const other = await createOrganization(db, { slug: 'other', name: 'Other' });
-  const scope = scopeFor({
-    orgId: org.id,
-    role: 'admin',
-    creditorIds: [],
-    userId: null,
-    timeZone: org.timeZone,
-  });
-  const creditor = await createCreditor(db, scope, {
-    cnpj: '11222333000181',
-    legalName: 'Bench Ltda',
-    tradeName: 'Bench',
-    segment: null,
-  });
+  const { scope } = bench;
+  const org = { id: bench.orgId };
+  const creditor = { id: bench.creditorId };
   const otherScope = scopeFor({
     orgId: other.id,
     role: 'admin',
