@@ -12,6 +12,7 @@ import { auditRoutes } from '../audit/routes.ts';
 import { channelRoutes, publicChannelRoutes } from '../channels/routes.ts';
 import { dunningRoutes } from '../dunning/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
+import { kpiRoutes } from '../kpis/routes.ts';
 import { lgpdRoutes } from '../lgpd/routes.ts';
 import { agreementRoutes } from '../payments/agreementRoutes.ts';
 import { paymentRoutes, publicPaymentRoutes } from '../payments/routes.ts';
@@ -165,6 +166,7 @@ export async function buildServer(
     channelRoutes(typed, context);
     paymentRoutes(typed, context);
     agreementRoutes(typed, context);
+    kpiRoutes(typed, context);
   });
 
   const hasWeb = existsSync(`${WEB_ROOT}index.html`);

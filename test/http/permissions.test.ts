@@ -91,6 +91,8 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'POST /api/v1/agreements/{id}/cancel': 'agreements:cancel',
   'GET /api/v1/agreements/{id}/installments/{number}/boleto.pdf': 'portfolio:read',
   'GET /api/v1/recovered': 'portfolio:read',
+  'GET /api/v1/kpis': 'portfolio:read',
+  'GET /api/v1/kpis/debtors': 'portfolio:read',
   'GET /api/v1/creditors/{id}/collection-account': 'providers:manage',
   'PUT /api/v1/creditors/{id}/collection-account': 'providers:manage',
   'GET /api/v1/creditors/{id}/remessas': 'payments:import',

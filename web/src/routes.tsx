@@ -74,6 +74,7 @@ export const routes: RouteObject[] = [
                 path: 'recuperados',
                 lazy: page(() => import('./pages/RecoveredPage.tsx'), 'RecoveredPage'),
               },
+              { path: 'indicadores', lazy: page(() => import('./pages/KpisPage.tsx'), 'KpisPage') },
               { path: 'sandbox', lazy: page(() => import('./pages/SandboxPage.tsx'), 'SandboxPage') },
               { path: 'security', lazy: page(() => import('./pages/SecurityPage.tsx'), 'SecurityPage') },
               { path: 'lgpd', lazy: page(() => import('./pages/LgpdPage.tsx'), 'LgpdPage') },

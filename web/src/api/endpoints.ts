@@ -25,6 +25,10 @@ import type {
   ImportPreview,
   InboundReply,
   InboxMessage,
+  KpiDebtor,
+  KpiFigure,
+  KpiFilters,
+  KpiReport,
   LettersDay,
   LgpdAnonymizeResult,
   MessageFilters,
@@ -124,6 +128,8 @@ export const keys = {
   policy: (creditorId: number) => ['creditors', creditorId, 'negotiation-policy'] as const,
   agreements: (debtorId: number) => ['agreements', debtorId] as const,
   recovered: ['recovered'] as const,
+  kpis: (filters: KpiFilters) => ['kpis', filters] as const,
+  kpiDebtors: (filters: KpiFilters, figure: KpiFigure) => ['kpis', 'debtors', filters, figure] as const,
 };
 
 /** Keyset of the open worklist: `${priority}:${id}` of the last call shown. */
@@ -352,6 +358,14 @@ export const endpoints = {
 
   /** Customers recovered in the last 90 days (paid everything or completed an agreement). */
   listRecovered: () => api.get<{ items: RecoveredCustomer[] }>(`${V1}/recovered`),
+
+  /** The KPIs (indicadores) of a period, limited to what the session may see. */
+  getKpis: (filters: KpiFilters) => api.get<KpiReport>(buildUrl(`${V1}/kpis`, { ...filters })),
+  /** The debtors behind one KPI figure, largest first (keyset: pass the previous page's nextCursor). */
+  listKpiDebtors: (filters: KpiFilters, figure: KpiFigure, cursor: string | null) =>
+    api.get<{ items: KpiDebtor[]; nextCursor: string | null }>(
+      buildUrl(`${V1}/kpis/debtors`, { ...filters, ...figure, cursor, limit: 25 }),
+    ),
 
   /** Admins only (permission providers:manage). */
   listChannelProviders: () => api.get<{ items: ChannelProvider[] }>(`${V1}/channel-providers`),

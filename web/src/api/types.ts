@@ -1046,3 +1046,131 @@ export interface RemessaOutcome extends Remessa {
   writtenOff: number;
   refused: { seuNumero: string; problems: string[] }[];
 }
+
+// ---------------------------------------------------------------- KPIs (indicadores)
+
+/** A ratio as a fraction (0.25 = 25%), or null when its denominator is zero ("sem dados"). */
+export type KpiRatio = number | null;
+export type KpiBucket = 'current' | '0-30' | '31-60' | '61-90' | '91-180' | '180+';
+export type KpiFunnelStage = 'attempted' | 'delivered' | 'read' | 'replied' | 'failed';
+
+export interface KpiChannel {
+  channel: string;
+  attempted: number;
+  delivered: number;
+  read: number;
+  replied: number;
+  failed: number;
+  contactRate: KpiRatio;
+  readRate: KpiRatio;
+  responseRate: KpiRatio;
+  costCents: number;
+}
+
+export interface KpiConversionStep {
+  cadenceId: number;
+  cadenceName: string;
+  versionId: number;
+  version: number;
+  stepKey: string;
+  variantKey: string;
+  channel: string;
+  contacts: number;
+  judged: number;
+  converted: number;
+  rate: KpiRatio;
+}
+
+export interface KpiRollBucket {
+  bucket: KpiBucket;
+  cents: number;
+  next: Partial<Record<KpiBucket, number>>;
+  rolledCents: number;
+  rollRate: KpiRatio;
+}
+
+/** GET /api/v1/kpis (src/kpis/report.ts on the server). */
+export interface KpiReport {
+  period: { from: string; to: string; asOf: string; days: number; complete: boolean };
+  aging: {
+    asOf: string;
+    totalCents: number;
+    count: number;
+    overdueCents: number;
+    defaultRate: KpiRatio;
+    buckets: Array<{ bucket: KpiBucket; cents: number; count: number; share: KpiRatio }>;
+  };
+  dso: {
+    receivablesCents: number;
+    creditSalesCents: number;
+    days: number;
+    standard: number | null;
+    countback: number | null;
+  };
+  /** percent is 0-100. */
+  cei: {
+    beginCents: number;
+    creditSalesCents: number;
+    endCents: number;
+    endCurrentCents: number;
+    percent: number | null;
+  };
+  recovery: { overdueAtStartCents: number; recoveredCents: number; collectedCents: number; rate: KpiRatio };
+  promises: {
+    due: number;
+    kept: number;
+    broken: number;
+    pending: number;
+    withdrawn: number;
+    keptRate: KpiRatio;
+    averageDaysToPayment: number | null;
+  };
+  channels: KpiChannel[];
+  conversion: { windowDays: number; steps: KpiConversionStep[] };
+  rollRates: Array<{ from: string; to: string; buckets: KpiRollBucket[] }>;
+  costPerReceipt: {
+    messageCents: number;
+    messagesWithoutCost: number;
+    collectorTasks: number;
+    collectorCents: number;
+    totalCents: number;
+    payments: number;
+    receivedCents: number;
+    perReceiptCents: number | null;
+    costRatio: KpiRatio;
+  };
+  involuntaryChurn: { daysPastDue: number; activeAtStart: number; churned: number; rate: KpiRatio };
+  agreements: {
+    made: number;
+    madeCents: number;
+    madeAndBroken: number;
+    brokenRate: KpiRatio;
+    brokenInPeriod: number;
+    completedInPeriod: number;
+    cancelledInPeriod: number;
+  } | null;
+  notes: string[];
+}
+
+export interface KpiFilters {
+  from: string;
+  to: string;
+  creditorId?: number | null | undefined;
+}
+
+/** The figure a drill-down lists the debtors of (GET /api/v1/kpis/debtors). */
+export type KpiFigure =
+  | { figure: 'aging'; bucket: KpiBucket }
+  | { figure: 'recovered' }
+  | { figure: 'churned' }
+  | { figure: 'promises'; outcome: 'kept' | 'broken' | 'pending' | 'withdrawn' }
+  | { figure: 'agreements'; outcome: 'made' | 'broken' | 'completed' | 'cancelled' }
+  | { figure: 'channel'; channel: string; stage: KpiFunnelStage }
+  | { figure: 'conversion'; versionId: number; stepKey: string; variantKey: string; converted: boolean };
+
+export interface KpiDebtor {
+  debtorId: number;
+  name: string;
+  cents: number;
+  count: number;
+}

@@ -27,6 +27,7 @@ const NAV_ITEMS: {
     label: 'Carteiras',
     match: (path: string) => path === '/' || /^\/(creditors|debtors)\//.test(path),
   },
+  { to: '/indicadores', label: 'Indicadores', match: (path: string) => path.startsWith('/indicadores') },
   { to: '/plan', label: 'Plano do dia', match: (path: string) => path.startsWith('/plan') },
   {
     to: '/worklist',
