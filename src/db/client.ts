@@ -22,7 +22,11 @@ export interface SqlExecutor {
 }
 
 export interface SqlSession extends SqlExecutor {
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a transaction. `prelude`: SQL without parameters run first, sent with BEGIN in one
+   * round trip where the driver allows it (the tenant settings, on every tenant transaction).
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: { prelude?: string }): Promise<T>;
 }
 
 export interface Database extends SqlSession {
@@ -133,9 +137,12 @@ function pgliteDatabase(client: PGlite): Database {
       await whenIdle();
       return direct.copyCsv(table, columns, csv);
     },
-    async transaction(fn) {
+    async transaction(fn, options) {
       await whenIdle();
-      return client.transaction((tx) => fn(pgliteExecutor(tx)));
+      return client.transaction(async (tx) => {
+        if (options?.prelude) await tx.query(options.prelude);
+        return fn(pgliteExecutor(tx));
+      });
     },
   };
   return {
@@ -143,7 +150,11 @@ function pgliteDatabase(client: PGlite): Database {
     orm: requests.orm,
     query: requests.query,
     copyCsv: requests.copyCsv,
-    transaction: (fn) => foregroundClient.transaction((tx) => fn(pgliteExecutor(tx))),
+    transaction: (fn, options) =>
+      foregroundClient.transaction(async (tx) => {
+        if (options?.prelude) await tx.query(options.prelude);
+        return fn(pgliteExecutor(tx));
+      }),
     withSession: (fn) => fn(background),
     close: () => client.close(),
   };
@@ -208,8 +219,9 @@ function clientSession(client: pg.PoolClient): SqlSession {
     },
     query: executor.query,
     copyCsv: executor.copyCsv,
-    async transaction(fn) {
-      await client.query('BEGIN');
+    async transaction(fn, options) {
+      // One simple-protocol round trip for BEGIN and the prelude (no parameters in either).
+      await client.query(options?.prelude ? `BEGIN; ${options.prelude}` : 'BEGIN');
       try {
         const result = await fn(executor);
         await client.query('COMMIT');
@@ -239,7 +251,7 @@ function postgresDatabase(pool: pg.Pool): Database {
       return result.rows as Row[];
     },
     copyCsv: (table, columns, csv) => withSession((s) => s.copyCsv(table, columns, csv)),
-    transaction: (fn) => withSession((s) => s.transaction(fn)),
+    transaction: (fn, options) => withSession((s) => s.transaction(fn, options)),
     withSession,
     close: () => pool.end(),
   };

@@ -7,10 +7,13 @@ import type { Database, SqlExecutor } from './client.ts';
  * transaction: a pooled connection never carries a tenant to the next request.
  */
 export async function enterTenant(tx: SqlExecutor, orgId: number): Promise<void> {
+  await tx.query(tenantPrelude(orgId));
+}
+
+/** The statement that makes a transaction tenant work; the id is checked to be a positive integer. */
+function tenantPrelude(orgId: number): string {
   if (!Number.isSafeInteger(orgId) || orgId <= 0) throw new Error(`invalid organization id ${orgId}`);
-  await tx.query(`select set_config('regua.org_id', $1, true), set_config('role', 'regua_app', true)`, [
-    String(orgId),
-  ]);
+  return `select set_config('regua.org_id', '${orgId}', true), set_config('role', 'regua_app', true)`;
 }
 
 /** Runs `work` in one transaction as tenant work of the organization (see enterTenant). */
@@ -26,10 +29,8 @@ export function withTenant<T>(
       throw new Error(`organization ${orgId} asked for inside organization ${joined.orgId}'s transaction`);
     return work(joined.tx);
   }
-  return db.transaction(async (tx) => {
-    await enterTenant(tx, orgId);
-    return work(tx);
-  });
+  // The tenant settings travel with BEGIN: one round trip fewer on every tenant transaction.
+  return db.transaction(work, { prelude: tenantPrelude(orgId) });
 }
 
 /** One query as tenant work of the scope's organization. */
