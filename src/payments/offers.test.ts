@@ -563,17 +563,18 @@ describe('offer properties', () => {
           expect(last).toBeGreaterThanOrEqual(regular);
           expect(last - regular).toBeLessThanOrEqual(all.length);
 
-          // The installments add up to k × PMT (textbook formula) rounded once, half-up.
+          // The installments add up to k × PMT (textbook formula) rounded once, half-up. The oracle
+          // divides once, at 60 decimal places: PMT = PV·i·g / (g − 1), g = (1 + i)^k exact, so a total
+          // that is exactly half a centavo is not pushed below it by rounding inside the formula.
           const k = all.length;
           const financed = updated - plan.downPaymentCents;
-          const i = Big(policy.installmentMonthlyRatePercent).div(100);
+          const Exact = Big();
+          Exact.DP = 60;
+          const i = Exact(policy.installmentMonthlyRatePercent).div(100);
+          const g = i.plus(1).pow(k);
           const expectedSum = i.eq(0)
-            ? Big(financed)
-            : Big(financed)
-                .times(i)
-                .div(Big(1).minus(Big(1).div(i.plus(1).pow(k))))
-                .times(k)
-                .round(0, Big.roundHalfUp);
+            ? Exact(financed)
+            : Exact(financed).times(i).times(g).times(k).div(g.minus(1)).round(0, Big.roundHalfUp);
           expect(plan.totalCents - plan.downPaymentCents).toBe(expectedSum.toNumber());
 
           // Monthly due dates from the first due date, strictly increasing.
