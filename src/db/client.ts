@@ -193,6 +193,13 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   return postgresDatabase(pool);
 }
 
+/**
+ * A statement marked `/* prepared:NAME *\/` at its start is prepared once per connection and then only
+ * bound and executed: for the hot reads of pages asked for again and again (the debtor portal), where
+ * parsing and planning would cost PostgreSQL more than running them. PGlite reads the mark as a comment.
+ */
+const PREPARED = /^\/\* prepared:([a-z_]+) \*\//;
+
 function clientExecutor(client: pg.PoolClient): SqlExecutor {
   let orm: Orm | null = null;
   return {
@@ -201,7 +208,10 @@ function clientExecutor(client: pg.PoolClient): SqlExecutor {
       return orm;
     },
     async query<Row>(text: string, params: unknown[] = []) {
-      const result = await client.query(text, params);
+      const name = PREPARED.exec(text)?.[1];
+      const result = name
+        ? await client.query({ name, text, values: params })
+        : await client.query(text, params);
       return result.rows as Row[];
     },
     async copyCsv(table, columns, csv) {

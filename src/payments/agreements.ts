@@ -530,7 +530,7 @@ async function loadAgreements(
 ): Promise<Agreement[]> {
   return withTenant(db, scope.orgId, async (tx) => {
     const rows = await tx.query<Omit<Agreement, 'originals' | 'installments' | 'paidCents'>>(
-      `select id, creditor_id as "creditorId", debtor_id as "debtorId", status, offer_key as "offerKey",
+      `/* prepared:agreements_list */ select id, creditor_id as "creditorId", debtor_id as "debtorId", status, offer_key as "offerKey",
               as_of::text as "asOf", updated_cents as "updatedCents", discount_cents as "discountCents",
               total_cents as "totalCents", tolerance_days as "toleranceDays", explanation,
               created_by as "createdBy", created_at as "createdAt", ended_at as "endedAt", end_reason as "endReason"

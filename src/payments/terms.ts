@@ -159,7 +159,7 @@ export async function debtorCharges(
       creditorName: string;
       creditorCity: string | null;
     }>(
-      `select r.id as "receivableId", coalesce(r.document_number, r.external_id) as "externalId", r.due_date as "dueDate",
+      `/* prepared:debtor_charges */ select r.id as "receivableId", coalesce(r.document_number, r.external_id) as "externalId", r.due_date as "dueDate",
               r.open_cents as "openCents", d.kind,
               jsonb_build_object('multaPercent', c.multa_percent, 'jurosMonthlyPercent', c.juros_monthly_percent,
                 'correction', c.correction, 'multaCapPercentForCompanies', c.multa_cap_percent_companies,

@@ -285,7 +285,7 @@ export async function portalSession(
   if (!Number.isSafeInteger(orgId) || orgId < 1) return null;
   const [row] = await withTenant(db, orgId, (tx) =>
     tx.query<DebtorRow & { id: number; debtorId: number }>(
-      `select s.id, s.debtor_id as "debtorId", ${DEBTOR_COLUMNS}
+      `/* prepared:portal_session */ select s.id, s.debtor_id as "debtorId", ${DEBTOR_COLUMNS}
          from portal_sessions s join debtors d on d.org_id = s.org_id and d.id = s.debtor_id ${DEBTOR_JOINS}
         where s.org_id = $1 and s.session_hash = $2 and s.session_expires_at > $3`,
       [orgId, sha256(secret), now],
