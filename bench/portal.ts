@@ -83,29 +83,19 @@ export async function portalBenchmark(args: string[]): Promise<void> {
       // The server runs in its own process, as in production: the load generator does not share its CPU time.
       await db.close();
       const port = 43_000 + (process.pid % 1000);
-      server = spawn(
-        process.execPath,
-        [
-          ...(process.env.BENCH_CPU_PROFILE
-            ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
-            : []),
-          'src/cli/main.ts',
-          'start',
-        ],
-        {
-          env: {
-            ...process.env,
-            ...env,
-            PORT: String(port),
-            REGUA_DEMO: 'false',
-            REGUA_WORKER: 'false',
-            REGUA_SECRET_KEY: secretKey.toString('base64'),
-            REGUA_PORTAL_RATE_PER_MINUTE: '0',
-            LOG_LEVEL: 'error',
-          },
-          stdio: ['ignore', 'ignore', 'inherit'],
+      server = spawn(process.execPath, ['src/cli/main.ts', 'start'], {
+        env: {
+          ...process.env,
+          ...env,
+          PORT: String(port),
+          REGUA_DEMO: 'false',
+          REGUA_WORKER: 'false',
+          REGUA_SECRET_KEY: secretKey.toString('base64'),
+          REGUA_PORTAL_RATE_PER_MINUTE: '0',
+          LOG_LEVEL: 'error',
         },
-      );
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       const url = `http://127.0.0.1:${port}`;
       await waitFor(`${url}/health`);
       const probe = await fetch(`${url}/api/portal/me`, { headers: { cookie } });

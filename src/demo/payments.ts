@@ -1,6 +1,7 @@
 import type { Scope } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
 import { type IncomingPayment, takePayments } from '../payments/allocate.ts';
+import { debtorTxid } from '../payments/pix.ts';
 import { addDays, type CalendarDate } from '../shared/dates.ts';
 
 /**
@@ -41,7 +42,7 @@ export async function seedDemoPayments(db: Database, scope: Scope, asOf: Calenda
       paidOn: paidOn > d.dueDate ? paidOn : d.dueDate,
       payerDocument: d.document,
       payerName: d.name,
-      txid: `RG${d.debtorId}D${paidOn.replace(/-/g, '')}`,
+      txid: debtorTxid(d.debtorId, paidOn),
       raw: { demo: true },
     };
   });

@@ -482,6 +482,11 @@ export function pixQrSvg(payload: string): Promise<string> {
   return drawn;
 }
 
+/** The txid of the Pix for all a debtor owes on a date: `RG{debtor}D{yyyymmdd}` (allocate.ts reads it back). */
+export function debtorTxid(debtorId: number, date: string): string {
+  return `RG${debtorId}D${date.replace(/-/g, '')}`;
+}
+
 /**
  * The static Pix a message asks the debtor to pay with: the creditor's key, name and city and the
  * amount the message states; null when the creditor has no Pix key (the template variable is then

@@ -8,7 +8,7 @@ import { type CalendarDate, todayIn } from '../shared/dates.ts';
 import { badRequest, notFound } from '../shared/problem.ts';
 import { type ChargeComponent, type ChargeTables, calculateCharges } from './charges.ts';
 import { parseMonthlyRatesCsv } from './ipca.ts';
-import { parsePixKey, pixQrSvg, staticPix } from './pix.ts';
+import { debtorTxid, parsePixKey, pixQrSvg, staticPix } from './pix.ts';
 
 export type CollectionTerms = {
   multaPercent: string;
@@ -203,7 +203,7 @@ export async function debtorCharges(
       name: terms.pixMerchantName ?? first.creditorName,
       city: terms.pixCity ?? first.creditorCity ?? 'SAO PAULO',
       amountCents: result.totalCents,
-      txid: `RG${debtorId}D${asOf.replace(/-/g, '')}`,
+      txid: debtorTxid(debtorId, asOf),
     });
     result.pix = { copiaECola, qrSvg: await pixQrSvg(copiaECola) };
   }

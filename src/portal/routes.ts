@@ -10,7 +10,7 @@ import { acceptOffer, installmentBoleto, listAgreements } from '../payments/agre
 import { boletoPdf } from '../payments/boletoPdf.ts';
 import { debtorOffers } from '../payments/negotiation.ts';
 import { DEFAULT_POLICY } from '../payments/offers.ts';
-import { pixQrSvg, staticPix } from '../payments/pix.ts';
+import { creditorPix, debtorTxid, pixQrSvg } from '../payments/pix.ts';
 import { debtorCharges } from '../payments/terms.ts';
 import { recordConsent } from '../portfolio/consents.ts';
 import { addDays, isCalendarDate, todayIn } from '../shared/dates.ts';
@@ -392,13 +392,6 @@ async function debtsPix(
   totalCents: number,
   today: string,
 ): Promise<{ copiaECola: string; qrSvg: string } | null> {
-  if (totalCents <= 0 || !creditor.pixKey) return null;
-  const copiaECola = staticPix({
-    key: creditor.pixKey,
-    name: creditor.name,
-    city: creditor.city ?? 'SAO PAULO',
-    amountCents: totalCents,
-    txid: `RG${debtor.debtorId}D${today.replace(/-/g, '')}`,
-  });
-  return { copiaECola, qrSvg: await pixQrSvg(copiaECola) };
+  const copiaECola = creditorPix(creditor, totalCents, debtorTxid(debtor.debtorId, today));
+  return copiaECola ? { copiaECola, qrSvg: await pixQrSvg(copiaECola) } : null;
 }
