@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   'agreements:write',
   'agreements:cancel',
   'payments:reconcile',
+  'billing:manage',
+  'monitoring:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -46,6 +48,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'agreements:write',
     'agreements:cancel',
     'payments:reconcile',
+    'billing:manage',
+    'monitoring:manage',
   ],
   collector: [
     'session',

@@ -85,3 +85,13 @@ export function canWriteAgreements(session: Session): boolean {
 export function canCancelAgreements(session: Session): boolean {
   return session.role === 'admin' || session.role === 'manager';
 }
+
+/** Set a creditor's fee terms and issue its monthly fee statements (permission billing:manage). */
+export function canManageBilling(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager';
+}
+
+/** Set a creditor's SLA targets and the alert rules, acknowledge alerts (permission monitoring:manage). */
+export function canManageMonitoring(session: Session): boolean {
+  return session.role === 'admin' || session.role === 'manager';
+}
