@@ -6,3 +6,4 @@ export * from '../imports/schema.ts';
 export * from '../jobs/schema.ts';
 export * from '../payments/schema.ts';
 export * from '../portfolio/schema.ts';
+export * from '../billing/schema.ts';

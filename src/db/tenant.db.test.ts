@@ -41,6 +41,10 @@ const TENANT_TABLES = [
   'remessa_files',
   'recoveries',
   'portal_sessions',
+  'fee_terms',
+  'billing_profiles',
+  'fee_statements',
+  'fee_statement_lines',
 ];
 
 describe('row-level security', () => {
