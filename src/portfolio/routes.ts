@@ -12,10 +12,12 @@ import {
   Receivable,
 } from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
-import { isCalendarDate } from '../shared/dates.ts';
+import { auditExport, csvFilename, EXPORT_PAGE_SIZE, keysetPages, sendCsv } from '../shared/csvExport.ts';
+import { isCalendarDate, todayIn } from '../shared/dates.ts';
 import { badRequest } from '../shared/problem.ts';
 import { listConsents, recordConsent } from './consents.ts';
 import { aging, createCreditor, creditorStats, getCreditor, listCreditors } from './creditors.ts';
+import { DEBTOR_COLUMNS, RECEIVABLE_COLUMNS } from './csvViews.ts';
 import { getDebtor, listDebtors } from './debtors.ts';
 import { listReceivables } from './receivables.ts';
 import {
@@ -189,6 +191,34 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
   );
 
   app.get(
+    '/api/v1/debtors/export.csv',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['portfolio'],
+        summary: 'Every debtor the list gives with these filters, with contacts, as CSV (streamed; audited)',
+        querystring: Type.Object({
+          creditorId: Type.Optional(Id),
+          q: Type.Optional(Type.String({ maxLength: 200, description: 'name or CPF/CNPJ' })),
+        }),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      return sendCsv(reply, {
+        filename: csvFilename('devedores', todayIn(scope.timeZone)),
+        columns: DEBTOR_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: keysetPages((cursor) =>
+          listDebtors(db, scope, { ...request.query, cursor, limit: EXPORT_PAGE_SIZE }),
+        ),
+        beforeSend: () => auditExport(db, scope, { view: 'debtors', filters: request.query }),
+      });
+    },
+  );
+
+  app.get(
     '/api/v1/debtors/:id',
     {
       config: { permission: 'portfolio:read' },
@@ -202,6 +232,22 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
     async (request) => getDebtor(db, requireScope(request), request.params.id),
   );
 
+  const ReceivableQuery = {
+    creditorId: Type.Optional(Id),
+    debtorId: Type.Optional(Id),
+    status: Type.Optional(Type.String({ description: `comma-separated: ${RECEIVABLE_STATUSES.join(', ')}` })),
+    dueFrom: DateQuery,
+    dueTo: DateQuery,
+    dpdMin: Type.Optional(Count(36_500, { description: 'minimum days past due' })),
+    dpdMax: Type.Optional(Count(36_500, { description: 'maximum days past due' })),
+    q: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: 'start of the external id or document number, part of the debtor name, or the CPF/CNPJ',
+      }),
+    ),
+  };
+
   app.get(
     '/api/v1/receivables',
     {
@@ -210,43 +256,68 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
         tags: ['portfolio'],
         summary: 'Receivables (títulos) in due-date order, filtered, with cursor pagination',
         querystring: Type.Object({
-          creditorId: Type.Optional(Id),
-          debtorId: Type.Optional(Id),
-          status: Type.Optional(
-            Type.String({ description: `comma-separated: ${RECEIVABLE_STATUSES.join(', ')}` }),
-          ),
-          dueFrom: DateQuery,
-          dueTo: DateQuery,
-          dpdMin: Type.Optional(Count(36_500, { description: 'minimum days past due' })),
-          dpdMax: Type.Optional(Count(36_500, { description: 'maximum days past due' })),
-          q: Type.Optional(
-            Type.String({
-              maxLength: 200,
-              description:
-                'start of the external id or document number, part of the debtor name, or the CPF/CNPJ',
-            }),
-          ),
+          ...ReceivableQuery,
           cursor: Type.Optional(Type.String({ maxLength: 500 })),
           limit: Limit,
         }),
         response: { 200: Page(Receivable) },
       },
     },
-    async (request) => {
-      const { status, dueFrom, dueTo, ...rest } = request.query;
-      const statuses = status
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const unknown = statuses?.filter((s) => !(RECEIVABLE_STATUSES as readonly string[]).includes(s));
-      if (unknown?.length)
-        throw badRequest(`unknown status ${unknown.join(', ')}; use ${RECEIVABLE_STATUSES.join(', ')}`);
-      return listReceivables(db, requireScope(request), {
-        ...rest,
-        status: statuses as Status[] | undefined,
-        dueFrom: checkDate('dueFrom', dueFrom),
-        dueTo: checkDate('dueTo', dueTo),
+    async (request) => listReceivables(db, requireScope(request), receivableFilter(request.query)),
+  );
+
+  app.get(
+    '/api/v1/receivables/export.csv',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['portfolio'],
+        summary: 'Every receivable the list gives with these filters, as CSV (streamed; audited)',
+        querystring: Type.Object(ReceivableQuery),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const filter = receivableFilter(request.query);
+      return sendCsv(reply, {
+        filename: csvFilename('recebiveis', todayIn(scope.timeZone)),
+        columns: RECEIVABLE_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: keysetPages((cursor) =>
+          listReceivables(db, scope, { ...filter, cursor, limit: EXPORT_PAGE_SIZE }),
+        ),
+        beforeSend: () => auditExport(db, scope, { view: 'receivables', filters: request.query }),
       });
     },
   );
+}
+
+/** The list's filters from its query string (statuses and dates checked). */
+function receivableFilter(query: {
+  creditorId?: number;
+  debtorId?: number;
+  status?: string;
+  dueFrom?: string;
+  dueTo?: string;
+  dpdMin?: number;
+  dpdMax?: number;
+  q?: string;
+  cursor?: string;
+  limit?: number;
+}) {
+  const { status, dueFrom, dueTo, ...rest } = query;
+  const statuses = status
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = statuses?.filter((s) => !(RECEIVABLE_STATUSES as readonly string[]).includes(s));
+  if (unknown?.length)
+    throw badRequest(`unknown status ${unknown.join(', ')}; use ${RECEIVABLE_STATUSES.join(', ')}`);
+  return {
+    ...rest,
+    status: statuses as Status[] | undefined,
+    dueFrom: checkDate('dueFrom', dueFrom),
+    dueTo: checkDate('dueTo', dueTo),
+  };
 }

@@ -38,6 +38,8 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/debtors/{id}/consents': 'portfolio:read',
   'POST /api/v1/debtors/{id}/consents': 'consent:write',
   'GET /api/v1/receivables': 'portfolio:read',
+  'GET /api/v1/receivables/export.csv': 'portfolio:read',
+  'GET /api/v1/debtors/export.csv': 'portfolio:read',
   'POST /api/v1/imports': 'imports:write',
   'POST /api/v1/imports/preview': 'imports:write',
   'GET /api/v1/imports': 'imports:read',
