@@ -9,9 +9,12 @@ import {
   collectorCents,
   countbackDso,
   countbackWindows,
+  curveCohorts,
+  curvePoints,
   cutDates,
   ratio,
   standardDso,
+  trendMonths,
 } from './formulas.ts';
 
 describe('aging buckets', () => {
@@ -149,6 +152,77 @@ describe('cut dates', () => {
     expect(cutDates({ from: '2026-01-15', to: '2026-03-10', asOf: '2026-03-10' }).monthEnds).toEqual([
       '2026-01-31',
       '2026-02-28',
+    ]);
+  });
+});
+
+describe('curveCohorts', () => {
+  it.each([
+    // as of a month end, that month is the last cohort
+    [
+      '2026-03-31',
+      2,
+      [
+        ['2026-02', 31],
+        ['2026-03', 0],
+      ],
+    ],
+    // a month still running has no cohort yet
+    [
+      '2026-03-15',
+      2,
+      [
+        ['2026-01', 43],
+        ['2026-02', 15],
+      ],
+    ],
+    // followed for at most 180 days
+    ['2026-12-31', 1, [['2026-12', 0]]],
+    [
+      '2026-07-31',
+      7,
+      [
+        ['2026-01', 180],
+        ['2026-02', 153],
+        ['2026-03', 122],
+        ['2026-04', 92],
+        ['2026-05', 61],
+        ['2026-06', 31],
+        ['2026-07', 0],
+      ],
+    ],
+  ] as const)('as of %s, %i months: %j', (asOf, months, expected) => {
+    expect(curveCohorts(asOf, months).map((c) => [c.month, c.observedDays])).toEqual(expected);
+  });
+});
+
+describe('curvePoints', () => {
+  it.each([
+    ['nothing owed: no curve', 0, [], 3, []],
+    ['nothing recovered', 1000, [], 2, [0, 0, 0]],
+    [
+      'cumulative, rounded once per day',
+      3000,
+      [
+        { day: 1, cents: 1000 },
+        { day: 3, cents: 1000 },
+        { day: 3, cents: 500 },
+      ],
+      3,
+      [0, 0.3333, 0.3333, 0.8333],
+    ],
+    ['a day beyond the observed days is not shown', 1000, [{ day: 5, cents: 1000 }], 2, [0, 0, 0]],
+  ] as const)('%s', (_name, owed, recovered, days, shares) => {
+    expect(curvePoints(owed, recovered, days).map((p) => p.share)).toEqual(shares);
+  });
+});
+
+describe('trendMonths', () => {
+  it('ends with the month of `to`, cut at `to`', () => {
+    expect(trendMonths('2026-03-15', 3)).toEqual([
+      { month: '2026-01', from: '2026-01-01', to: '2026-01-31', before: '2025-12-31' },
+      { month: '2026-02', from: '2026-02-01', to: '2026-02-28', before: '2026-01-31' },
+      { month: '2026-03', from: '2026-03-01', to: '2026-03-15', before: '2026-02-28' },
     ]);
   });
 });

@@ -236,3 +236,88 @@ export const ACTIVE_CUSTOMER_DAYS = 31;
 export const REPLY_WINDOW_DAYS = 7;
 /** Conversion: a contact converts when the debtor pays within this many days of it (default). */
 export const DEFAULT_CONVERSION_DAYS = 7;
+
+// ---------------------------------------------------------------- recovery curve
+
+/** The recovery curve follows each cohort for this many days after the due date. */
+export const CURVE_DAYS = 180;
+/** Cohorts a recovery curve shows by default, and at most. */
+export const DEFAULT_CURVE_MONTHS = 6;
+export const MAX_CURVE_MONTHS = 24;
+
+/** 'YYYY-MM' of a calendar date. */
+export const monthOf = (date: CalendarDate) => date.slice(0, 7);
+/** The last day of the month of a date. */
+export const monthEnd = (date: CalendarDate) => addDays(addMonths(`${monthOf(date)}-01`, 1), -1);
+
+/**
+ * The cohorts of a recovery curve as of a date: the `months` whole months of due dates ending with the
+ * last month that has ended by `asOf` (a month still running has no cohort yet), oldest first, each
+ * with the days it has been followed: from its last day to `asOf`, at most CURVE_DAYS.
+ */
+export function curveCohorts(
+  asOf: CalendarDate,
+  months: number,
+): { month: string; first: CalendarDate; last: CalendarDate; observedDays: number }[] {
+  const lastEnded = monthEnd(asOf) === asOf ? asOf : addDays(`${monthOf(asOf)}-01`, -1);
+  return Array.from({ length: months }, (_, i) => {
+    const first = addMonths(`${monthOf(lastEnded)}-01`, -(months - 1 - i));
+    const last = monthEnd(first);
+    return {
+      month: monthOf(first),
+      first,
+      last,
+      observedDays: Math.min(CURVE_DAYS, daysBetween(last, asOf)),
+    };
+  });
+}
+
+export type CurvePoint = { day: number; recoveredCents: Cents; share: Ratio };
+
+/**
+ * One cohort's curve: for each day 0..observedDays since the due date, the money recovered on its
+ * receivables up to that many days after their due dates, over what they owed at the end of their due
+ * dates. Empty when the cohort owed nothing (no receivable was left unpaid on its due date).
+ */
+export function curvePoints(
+  overdueCents: Cents,
+  recoveredByDay: ReadonlyArray<{ day: number; cents: Cents }>,
+  observedDays: number,
+): CurvePoint[] {
+  if (overdueCents === 0 || observedDays < 0) return [];
+  const byDay = new Map<number, Cents>();
+  for (const r of recoveredByDay) byDay.set(r.day, (byDay.get(r.day) ?? 0) + r.cents);
+  const points: CurvePoint[] = [];
+  let recovered = 0;
+  for (let day = 0; day <= observedDays; day++) {
+    recovered += byDay.get(day) ?? 0;
+    points.push({ day, recoveredCents: recovered, share: ratio(recovered, overdueCents) });
+  }
+  return points;
+}
+
+// ---------------------------------------------------------------- DSO trend
+
+/** Months a DSO trend shows by default, and at most. */
+export const DEFAULT_TREND_MONTHS = 12;
+export const MAX_TREND_MONTHS = 36;
+
+/**
+ * The months of a DSO trend ending with the month of `to` (whose end is `to` itself when the month has
+ * not ended), oldest first: each from its first day to its end, with the day before it (the end of the
+ * month before).
+ */
+export function trendMonths(
+  to: CalendarDate,
+  months: number,
+): { month: string; from: CalendarDate; to: CalendarDate; before: CalendarDate }[] {
+  return Array.from({ length: months }, (_, i) => {
+    const from = addMonths(`${monthOf(to)}-01`, -(months - 1 - i));
+    return {
+      month: monthOf(from),
+      from,
+      to: i === months - 1 ? to : monthEnd(from),
+      before: addDays(from, -1),
+    };
+  });
+}

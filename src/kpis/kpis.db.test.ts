@@ -6,6 +6,7 @@ import { createCreditor } from '../portfolio/creditors.ts';
 import { cnpjFromBase } from '../shared/documents.ts';
 import { GOLDEN, GOLDEN_NOW, type GoldenIds, plantAgreement, seedGoldenPortfolio } from './golden.ts';
 import { computeKpis, type KpiDebtor, type KpiFilters, kpiDebtors } from './kpis.ts';
+import { dsoTrend, recoveryCurve } from './trends.ts';
 
 /**
  * The golden test: the hand-built history of golden.ts (its table lists every receivable), planted in
@@ -618,5 +619,154 @@ describe('drill-down', () => {
         now,
       ),
     ).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+describe('the recovery curve and the DSO trend of the golden portfolio', () => {
+  const trendFilters = (months: number) => ({ creditorId: a.creditorId, to: GOLDEN.to, months });
+
+  it('follows each month of due dates: what was left unpaid on the due date, recovered by days since it', async () => {
+    const curve = await recoveryCurve(fixture.db, fixture.seeded.a.scope, trendFilters(7), now);
+    expect(curve.asOf).toBe('2026-03-31');
+    const cohort = (month: string) => {
+      const c = curve.cohorts.find((x) => x.month === month);
+      if (!c) throw new Error(`no cohort ${month}`);
+      return c;
+    };
+    // Seven whole months ending with March (it ends on the as-of date).
+    expect(curve.cohorts.map((c) => [c.month, c.overdueCents, c.receivables, c.observedDays])).toEqual([
+      ['2025-09', 60_000, 1, 180], // R7; 09-30 to 03-31 is 182 days: followed for 180
+      ['2025-10', 100_000, 1, 151], // R1, never paid
+      ['2025-11', 0, 0, 121], // nothing fell due: no curve ("sem dados")
+      ['2025-12', 50_000, 1, 90], // R2
+      ['2026-01', 40_000, 1, 59], // R9; R8 was paid on its due date: never late, not in the cohort
+      ['2026-02', 200_000, 1, 31], // R3
+      ['2026-03', 30_000, 1, 0], // R4, paid on 04-05: after the as-of date
+    ]);
+    // R7, reported paid by the import on 2026-01-10: 102 days after 2025-09-30.
+    expect(cohort('2025-09').points[101]).toEqual({ day: 101, recoveredCents: 0, share: 0 });
+    expect(cohort('2025-09').points[102]).toEqual({ day: 102, recoveredCents: 60_000, share: 1 });
+    expect(cohort('2025-09').points).toHaveLength(181);
+    expect(cohort('2025-10').points.every((p) => p.share === 0)).toBe(true);
+    expect(cohort('2025-11').points).toEqual([]);
+    // R2 paid on 01-20, 20 days after 12-31.
+    expect(cohort('2025-12').points[19]?.share).toBe(0);
+    expect(cohort('2025-12').points[20]?.share).toBe(1);
+    // R3: 800,00 of 2.000,00 paid on 02-10, 6 days after 02-04: 0.4 from day 6.
+    expect(
+      cohort('2026-02')
+        .points.slice(4, 8)
+        .map((p) => p.share),
+    ).toEqual([0, 0, 0.4, 0.4]);
+    expect(cohort('2026-02').points.at(-1)).toEqual({ day: 31, recoveredCents: 80_000, share: 0.4 });
+    // R4's payment on 04-05 is after the as-of date: March is seen on day 0 only.
+    expect(cohort('2026-03').points).toEqual([{ day: 0, recoveredCents: 0, share: 0 }]);
+  });
+
+  it('lists the debtors of a cohort with what they owed at the end of the due dates', async () => {
+    const page = await kpiDebtors(
+      fixture.db,
+      fixture.seeded.a.scope,
+      golden(),
+      { figure: 'cohort', month: '2026-02' },
+      {},
+      now,
+    );
+    expect(page.items.map((x) => [x.name, x.cents, x.count])).toEqual([['Devedor d2', 200_000, 1]]);
+    const none = await kpiDebtors(
+      fixture.db,
+      fixture.seeded.a.scope,
+      golden(),
+      { figure: 'cohort', month: '2025-11' },
+      {},
+      now,
+    );
+    expect(none.items).toEqual([]);
+  });
+
+  it('gives DSO month by month, standard and countback, in one statement', async () => {
+    const trend = await dsoTrend(fixture.db, fixture.seeded.a.scope, trendFilters(3), now);
+    expect(trend.months).toEqual([
+      {
+        month: '2026-01',
+        from: '2026-01-01',
+        to: '2026-01-31',
+        complete: true,
+        // 01-31: R1 100000 + R3 200000 + R5 400000 + R9 40000 + R10 15000 = 755000; January's sales: R3.
+        receivablesCents: 755_000,
+        creditSalesCents: 200_000,
+        standard: 117, // 755000 / 200000 x 31 = 117.025
+        // Jan 200000 (31 d), Dec 115000 (31), Nov 0 (30), Oct R1 100000 (31), Sep R7 60000 (30), Aug R10
+        // 15000 (31), Jul 0 (31) leave 265000; June's R5 400000 covers it: 265000 / 400000 x 30 = 19.875.
+        // 215 + 19.875 = 234.875 -> 234.9
+        countback: 234.9,
+      },
+      {
+        month: '2026-02',
+        from: '2026-02-01',
+        to: '2026-02-28',
+        complete: true,
+        receivablesCents: 305_000,
+        creditSalesCents: 30_000,
+        standard: 284.7, // 305000 / 30000 x 28 = 284.667
+        // (01-28, 02-28] R4 30000 (31 d) leaves 275000; (12-28, 01-28] R3 200000 (31) leaves 75000;
+        // (11-28, 12-28] R2 + R8 + R9 = 115000: 75000 / 115000 x 30 = 19.5652. 81.5652 -> 81.6
+        countback: 81.6,
+      },
+      {
+        month: '2026-03',
+        from: '2026-03-01',
+        to: '2026-03-31',
+        complete: true,
+        receivablesCents: 405_000,
+        creditSalesCents: 100_000,
+        standard: 125.6, // 405000 / 100000 x 31 = 125.55
+        countback: 110.2, // as the quarter's report
+      },
+    ]);
+  });
+
+  it('is honest about months without sales, and never counts another organization', async () => {
+    const trend = await dsoTrend(
+      fixture.db,
+      fixture.seeded.a.scope,
+      { ...trendFilters(6), to: '2025-08-15' },
+      now,
+    );
+    // Nothing was billed in March..May and July 2025; R5 (issued 06-01) in June, R10 (08-01) in August.
+    expect(
+      trend.months.map((m) => [
+        m.month,
+        m.complete,
+        m.receivablesCents,
+        m.creditSalesCents,
+        m.standard,
+        m.countback,
+      ]),
+    ).toEqual([
+      ['2025-03', true, 0, 0, null, 0],
+      ['2025-04', true, 0, 0, null, 0],
+      ['2025-05', true, 0, 0, null, 0],
+      ['2025-06', true, 400_000, 400_000, 30, 31], // 400000 / 400000 x 30; countback's window (05-30, 06-30] has 31 days
+      ['2025-07', true, 400_000, 0, null, 61], // July sells nothing (31 d), June's 400000 covers it (30 d)
+      ['2025-08', false, 415_000, 15_000, 415, 92], // 415000 / 15000 x 15 days; countback 31 + 30 + 31
+    ]);
+    const inB = await dsoTrend(
+      fixture.db,
+      fixture.seeded.b.scope,
+      { creditorId: b.creditorId, to: GOLDEN.to, months: 1 },
+      now,
+    );
+    expect(inB.months[0]?.receivablesCents).toBe(4_050_000);
+    await expect(
+      dsoTrend(fixture.db, fixture.seeded.a.scope, { creditorId: b.creditorId, to: GOLDEN.to }, now),
+    ).rejects.toMatchObject({ status: 404 });
+    const curveB = await recoveryCurve(
+      fixture.db,
+      fixture.seeded.b.scope,
+      { creditorId: b.creditorId, to: GOLDEN.to, months: 1 },
+      now,
+    );
+    expect(curveB.cohorts[0]).toMatchObject({ month: '2026-03', overdueCents: 300_000 });
   });
 });

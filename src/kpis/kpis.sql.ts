@@ -709,3 +709,111 @@ select f.debtor_id as "debtorId", d.name, f.cents::bigint as cents, f.n::int as 
  order by f.${a.sortBy} desc, f.debtor_id
  limit ${a.limit}`;
 }
+
+// ---------------------------------------------------------------- recovery curve and DSO trend
+
+/**
+ * The receivables of the scope that fell due between `first` and `last` and were left unpaid at the
+ * end of their due date (`overdue`: their balance then, rebuilt from today's with every later change
+ * added back), from the changes of balance since `first` (CTE `moves`, which must be defined).
+ */
+function cohortCte(s: ScopeSql, a: { first: string; last: string }): string {
+  return `
+later as (
+  select id, sum(delta) filter (where moved_on > due_date) as after_due
+    from moves where due_date between ${a.first} and ${a.last} group by id
+),
+late as materialized (
+  select r.id, r.debtor_id, r.due_date, to_char(r.due_date, 'YYYY-MM') as month, x.overdue
+    from receivables r
+    left join later l on l.id = r.id
+    cross join lateral (select (case when r.status in ${ACTIVE} then r.open_cents else 0 end) - coalesce(l.after_due, 0) as overdue) x
+   where r.org_id = ${s.org} and r.due_date between ${a.first} and ${a.last}${s.receivables('r')} and x.overdue > 0
+)`;
+}
+
+/**
+ * The recovery curve's statement: per cohort (month of due date) what its receivables owed at the end
+ * of their due dates (`cohorts`), and the money collected on them (payments, and payments the
+ * creditor's import reports) by days since the due date, up to `maxDays` and up to the as-of date
+ * (`recovered`). One pass over the changes of balance since the first cohort and one over the
+ * cohorts' receivables (by due date).
+ */
+export function recoveryCurveSql(
+  s: ScopeSql,
+  a: { next: string; first: string; last: string; asOf: string; maxDays: string },
+): string {
+  const sinceCut = `(${a.first} - 1)`;
+  return `
+with moves as materialized (${balanceMovesSql(s, { next: a.next, sinceCut, start: sinceCut, agreements: null })}
+),${cohortCte(s, a)},
+totals as (select month, sum(overdue) as cents, count(*) as n from late group by month),
+recovered as (
+  select l.month, m.moved_on - l.due_date as day, sum(-m.delta) as cents
+    from moves m join late l on l.id = m.id
+   where m.collected and m.moved_on > l.due_date and m.moved_on - l.due_date <= ${a.maxDays} and m.moved_on <= ${a.asOf}
+   group by 1, 2
+  having sum(-m.delta) <> 0
+)
+select
+  (select coalesce(json_agg(json_build_object('month', month, 'cents', cents, 'count', n)), '[]') from totals) as cohorts,
+  (select coalesce(json_agg(json_build_object('month', month, 'day', day, 'cents', cents)), '[]') from recovered) as recovered`;
+}
+
+/** The debtors of a cohort of the recovery curve, with what they owed at the end of the due dates. */
+export function cohortDebtorsSql(s: ScopeSql, a: { next: string; first: string; last: string }): string {
+  const sinceCut = `(${a.first} - 1)`;
+  return `
+with moves as materialized (${balanceMovesSql(s, { next: a.next, sinceCut, start: sinceCut, agreements: null })}
+),${cohortCte(s, a)}
+select debtor_id, sum(overdue) as cents, count(*) as n from late group by debtor_id`;
+}
+
+/**
+ * The DSO trend's statement: the balance at the end of each of the `points` cut dates (today's, with
+ * every later change added back) and the credit sales by cut interval (as the portfolio statement's
+ * `sales`). One pass over the scope's receivables, added up by the cut interval they were billed in,
+ * and one over the changes of balance since the first point.
+ */
+export function dsoTrendSql(
+  s: ScopeSql,
+  a: { next: string; sinceCut: string; points: string; agreements: AgreementSql | null },
+): string {
+  const { org, tz } = s;
+  const billed = billedOn('r', tz);
+  return `
+with moves as materialized (${balanceMovesSql(s, { next: a.next, sinceCut: a.sinceCut, start: a.sinceCut, agreements: null })}
+),
+g as (
+  select width_bucket(${billed}, ${a.next}) as bi,
+         sum(case when r.status in ${ACTIVE} then r.open_cents else 0 end) as open_now,
+         sum(case when r.status = 'cancelled' then 0 else r.original_cents end) as sales
+    from receivables r
+   where r.org_id = ${org}${s.receivables('r')}
+   group by 1
+),${
+    a.agreements
+      ? `
+installments as (
+  select width_bucket(${billed}, ${a.next}) as bi,
+         sum(case when r.status = 'cancelled' then 0 else r.original_cents end) as sales
+    from (${a.agreements.installments}) ai(id)
+    join receivables r on r.org_id = ${org} and r.id = ai.id
+   where true${s.receivables('r')}
+   group by 1
+),`
+      : ''
+  }
+mg as (select bi, oi, sum(delta) as delta from moves where delta <> 0 group by 1, 2),
+balances as (
+  select pt.j, coalesce((select sum(g.open_now) from g where g.bi < pt.j), 0)
+             - coalesce((select sum(mg.delta) from mg where mg.bi < pt.j and mg.oi >= pt.j), 0) as cents
+    from unnest(${a.points}) as pt(j)
+)
+select
+  (select coalesce(json_agg(json_build_object('j', j, 'cents', cents)), '[]') from balances) as balances,
+  (select coalesce(json_agg(json_build_object('bi', bi, 'cents', cents)), '[]')
+     from (select g.bi, g.sales${a.agreements ? ' - coalesce(i.sales, 0)' : ''} as cents
+             from g${a.agreements ? ' left join installments i on i.bi = g.bi' : ''}) x
+    where cents <> 0) as sales`;
+}

@@ -23,6 +23,7 @@ import {
   DEFAULT_CONVERSION_DAYS,
   isAgingBucket,
   MAX_PERIOD_DAYS,
+  monthEnd,
   REPLY_WINDOW_DAYS,
 } from './formulas.ts';
 import {
@@ -35,6 +36,7 @@ import {
   agreementsStatsSql,
   channelDebtorsSql,
   churnedDebtorsSql,
+  cohortDebtorsSql,
   conversionDebtorsSql,
   drillPageSql,
   FUNNEL_STAGES,
@@ -94,7 +96,7 @@ export const KPI_RANDOM_PAGE_COST = 1.1;
  */
 export const KPI_PARALLEL_TUPLE_COST = 0.01;
 
-type Resolved = {
+export type Resolved = {
   scope: KpiScope;
   from: CalendarDate;
   to: CalendarDate;
@@ -104,7 +106,7 @@ type Resolved = {
 };
 
 /** Checks the filters against what the caller may see, and fills in the defaults. */
-async function resolve(
+export async function resolve(
   tx: SqlExecutor,
   scope: Scope,
   filters: KpiFilters,
@@ -159,7 +161,7 @@ async function resolve(
 }
 
 /** Whether the agreements tables exist yet (they arrive with their own migration). */
-async function hasAgreements(tx: SqlExecutor): Promise<boolean> {
+export async function hasAgreements(tx: SqlExecutor): Promise<boolean> {
   const [row] = await tx.query<{ present: boolean }>(
     `select to_regclass('agreement_installments') is not null and to_regclass('agreements') is not null as present`,
   );
@@ -171,7 +173,7 @@ async function hasAgreements(tx: SqlExecutor): Promise<boolean> {
  * installments, and the installments of agreements made after the start that renegotiated receivables
  * already past due at the start (what is paid on those recovers that overdue debt).
  */
-function agreementSql(s: ScopeSql, present: boolean, start: () => string): AgreementSql | null {
+export function agreementSql(s: ScopeSql, present: boolean, start: () => string): AgreementSql | null {
   if (!present) return null;
   return {
     installments: `select ai.receivable_id from agreement_installments ai where ai.org_id = ${s.org}`,
@@ -228,7 +230,7 @@ function portfolioArgs(p: SqlParams, s: ScopeSql, r: Resolved, withAgreements: b
  * their dates; with the default costs PostgreSQL reads whole tables instead), and parallel workers
  * for the passes over the receivables.
  */
-async function tunedForKpis(tx: SqlExecutor): Promise<void> {
+export async function tunedForKpis(tx: SqlExecutor): Promise<void> {
   await tx.query(
     `select set_config('work_mem', $1, true), set_config('random_page_cost', $2, true),
             set_config('parallel_tuple_cost', $3, true)`,
@@ -242,7 +244,7 @@ async function tunedForKpis(tx: SqlExecutor): Promise<void> {
  * after the other. Each reads its own snapshot, so a payment committed in the same milliseconds may
  * count in one figure and not yet in another.
  */
-async function readOne<Row>(
+export async function readOne<Row>(
   db: Database,
   r: Resolved,
   build: (p: SqlParams, s: ScopeSql) => string,
@@ -326,7 +328,8 @@ export type KpiFigure =
   | { figure: 'churned' }
   | { figure: 'channel'; channel: string; stage: FunnelStage }
   | { figure: 'conversion'; versionId: number; stepKey: string; variantKey: string; converted: boolean }
-  | { figure: 'agreements'; outcome: AgreementOutcome };
+  | { figure: 'agreements'; outcome: AgreementOutcome }
+  | { figure: 'cohort'; month: string };
 
 export type KpiDebtor = {
   debtorId: number;
@@ -438,6 +441,16 @@ export async function kpiDebtors(
           outcome: figure.outcome,
         });
         break;
+      case 'cohort': {
+        if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(figure.month)) throw badRequest('month must be YYYY-MM');
+        const first = `${figure.month}-01`;
+        inner = cohortDebtorsSql(s, {
+          next: p.add([addDays(r.today, 1)], 'date[]'),
+          first: p.add(first, 'date'),
+          last: p.add(monthEnd(first), 'date'),
+        });
+        break;
+      }
       default:
         throw badRequest('unknown figure');
     }

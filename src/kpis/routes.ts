@@ -9,6 +9,7 @@ import type { App, AppContext } from '../http/types.ts';
 import { badRequest } from '../shared/problem.ts';
 import { AGREEMENT_OUTCOMES } from './kpis.sql.ts';
 import { computeKpis, type KpiFigure, type KpiFilters, type KpiReport, kpiDebtors } from './kpis.ts';
+import { type DsoTrend, dsoTrend, type RecoveryCurve, recoveryCurve, type TrendFilters } from './trends.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
@@ -36,7 +37,10 @@ export const KpiDrillQuery = Type.Composite([
       Type.Literal('channel'),
       Type.Literal('conversion'),
       Type.Literal('agreements'),
+      Type.Literal('cohort'),
     ]),
+    /** figure=cohort: the month the receivables fell due (YYYY-MM) */
+    month: Type.Optional(Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' })),
     /** figure=aging */
     bucket: Type.Optional(
       Type.Union([
@@ -107,6 +111,34 @@ function filtersOf(q: Static<typeof KpiFiltersQuery>): KpiFilters {
   };
 }
 
+export const TrendQuery = Type.Object({
+  /** The last day seen (default today). */
+  to: Type.Optional(Day),
+  months: Type.Optional(Type.Integer({ minimum: 1, maximum: 36 })),
+  creditorId: Type.Optional(Id),
+  debtorKind: Type.Optional(Type.Union([Type.Literal('person'), Type.Literal('company')])),
+  cadenceId: Type.Optional(Id),
+  tags: Type.Optional(Type.String({ maxLength: 1000 })),
+});
+
+function trendFiltersOf(q: Static<typeof TrendQuery>): TrendFilters {
+  const { creditorId, debtorKind, cadenceId, tags } = filtersOf({ ...q, from: '', to: '' });
+  return { creditorId, debtorKind, cadenceId, tags, to: q.to ?? null, months: q.months ?? null };
+}
+
+const RecoveryCurveSchema = Type.Unsafe<RecoveryCurve>({
+  type: 'object',
+  additionalProperties: true,
+  description:
+    'RecoveryCurve (src/kpis/trends.ts): asOf, maxDays, cohorts [{ month, overdueCents, receivables, observedDays, points [{ day, recoveredCents, share }] }]',
+});
+const DsoTrendSchema = Type.Unsafe<DsoTrend>({
+  type: 'object',
+  additionalProperties: true,
+  description:
+    'DsoTrend (src/kpis/trends.ts): to, months [{ month, from, to, complete, receivablesCents, creditSalesCents, standard, countback }]',
+});
+
 function need<T>(value: T | undefined, name: string, figure: string): T {
   if (value === undefined) throw badRequest(`figure=${figure} needs ${name}`);
   return value;
@@ -146,6 +178,8 @@ function figureOf(q: Static<typeof KpiDrillQuery>): KpiFigure {
       if (!known) throw badRequest(`outcome of agreements must be one of ${AGREEMENT_OUTCOMES.join(', ')}`);
       return { figure: 'agreements', outcome: known };
     }
+    case 'cohort':
+      return { figure: 'cohort', month: need(q.month, 'month', q.figure) };
   }
 }
 
@@ -184,5 +218,34 @@ export function kpiRoutes(app: App, { db }: AppContext) {
         limit: q.limit ?? 50,
       });
     },
+  );
+
+  app.get(
+    '/api/v1/kpis/recovery-curve',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['kpis'],
+        summary:
+          'The recovery curve: for each month of due dates, the cumulative share of what was left unpaid on the due date recovered by days since it (0..180)',
+        querystring: TrendQuery,
+        response: { 200: RecoveryCurveSchema },
+      },
+    },
+    async (request) => recoveryCurve(db, requireScope(request), trendFiltersOf(request.query)),
+  );
+
+  app.get(
+    '/api/v1/kpis/dso-trend',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['kpis'],
+        summary: 'DSO (standard and countback) month by month, the last month up to `to`',
+        querystring: TrendQuery,
+        response: { 200: DsoTrendSchema },
+      },
+    },
+    async (request) => dsoTrend(db, requireScope(request), trendFiltersOf(request.query)),
   );
 }

@@ -144,3 +144,78 @@ describe('GET /api/v1/kpis/debtors', () => {
     expect((await manager(`/api/v1/kpis/debtors?${period}&figure=nothing`)).status).toBe(400);
   });
 });
+
+type Curve = {
+  asOf: string;
+  cohorts: Array<{
+    month: string;
+    overdueCents: number;
+    receivables: number;
+    points: Array<{ share: number | null }>;
+  }>;
+};
+type Trend = {
+  months: Array<{ month: string; receivablesCents: number; standard: number | null; complete: boolean }>;
+};
+
+describe('GET /api/v1/kpis/recovery-curve and /api/v1/kpis/dso-trend', () => {
+  const january = (curve: Curve) => curve.cohorts.find((c) => c.month === '2026-01');
+
+  it('answers each its own endpoint, scoped like the dashboard: a client viewer sees its creditor only', async () => {
+    const all = await get<Curve>(manager, '/api/v1/kpis/recovery-curve?to=2026-06-30&months=6');
+    expect(all.status).toBe(200);
+    expect(all.body.cohorts.map((c) => c.month)).toEqual([
+      '2026-01',
+      '2026-02',
+      '2026-03',
+      '2026-04',
+      '2026-05',
+      '2026-06',
+    ]);
+    // Fell due in January and still unpaid: T-1 1.234,56 (Cliente Um) and D-1 99,90 (Cliente Dois).
+    expect(january(all.body)).toMatchObject({ overdueCents: 123456 + 9990, receivables: 2 });
+    expect(all.body.cohorts.find((c) => c.month === '2026-04')).toMatchObject({
+      overdueCents: 0,
+      points: [],
+    });
+    const own = await get<Curve>(client, '/api/v1/kpis/recovery-curve?to=2026-06-30&months=6');
+    expect(january(own.body)).toMatchObject({ overdueCents: 123456, receivables: 1 });
+    expect(
+      (await client(`/api/v1/kpis/recovery-curve?creditorId=${app.seeded.a.otherCreditorId}`)).status,
+    ).toBe(404);
+    expect((await client(`/api/v1/kpis/dso-trend?creditorId=${app.seeded.a.otherCreditorId}`)).status).toBe(
+      404,
+    );
+
+    const trend = await get<Trend>(manager, '/api/v1/kpis/dso-trend?to=2026-03-31&months=3');
+    expect(trend.status).toBe(200);
+    expect(trend.body.months.map((m) => m.month)).toEqual(['2026-01', '2026-02', '2026-03']);
+    const clientTrend = await get<Trend>(client, '/api/v1/kpis/dso-trend?to=2026-03-31&months=3');
+    expect(clientTrend.body.months.at(-1)?.receivablesCents).toBe(123456 + 20000 + 1000000);
+    const twelve = await get<Trend>(manager, '/api/v1/kpis/dso-trend');
+    expect(twelve.body.months).toHaveLength(12);
+    expect(twelve.body.months.at(-1)).toMatchObject({ month: today.slice(0, 7), complete: false });
+  });
+
+  it('never shows another organization’s numbers', async () => {
+    const foreign = await otherOrg(`/api/v1/kpis/recovery-curve?creditorId=${app.seeded.a.creditorId}`);
+    expect(foreign.status).toBe(404);
+    const own = await get<Curve>(otherOrg, '/api/v1/kpis/recovery-curve?to=2026-06-30&months=6');
+    expect(january(own.body)).toMatchObject({ overdueCents: 7700, receivables: 1 });
+    const trend = await get<Trend>(otherOrg, '/api/v1/kpis/dso-trend?to=2026-03-31&months=1');
+    expect(trend.body.months[0]?.receivablesCents).toBe(7700);
+  });
+
+  it('refuses a bad number of months or date with a 400', async () => {
+    expect((await manager('/api/v1/kpis/recovery-curve?months=0')).status).toBe(400);
+    expect((await manager('/api/v1/kpis/dso-trend?months=99')).status).toBe(400);
+    expect((await manager('/api/v1/kpis/dso-trend?to=hoje')).status).toBe(400);
+    const drill = await get<DebtorPage>(
+      manager,
+      `/api/v1/kpis/debtors?${period}&figure=cohort&month=2026-01`,
+    );
+    expect(drill.status).toBe(200);
+    expect(drill.body.items.map((d) => d.name).sort()).toEqual(['José Dois', 'Maria da Silva']);
+    expect((await manager(`/api/v1/kpis/debtors?${period}&figure=cohort`)).status).toBe(400);
+  });
+});

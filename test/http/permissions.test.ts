@@ -95,6 +95,8 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/recovered': 'portfolio:read',
   'GET /api/v1/kpis': 'portfolio:read',
   'GET /api/v1/kpis/debtors': 'portfolio:read',
+  'GET /api/v1/kpis/recovery-curve': 'portfolio:read',
+  'GET /api/v1/kpis/dso-trend': 'portfolio:read',
   'GET /api/v1/creditors/{id}/collection-account': 'providers:manage',
   'PUT /api/v1/creditors/{id}/collection-account': 'providers:manage',
   'GET /api/v1/creditors/{id}/remessas': 'payments:import',
