@@ -114,6 +114,18 @@ export const MESSAGE_STATUS_LABELS: Record<string, string> = {
   cancelled: 'Cancelada',
 };
 
+export const PURPOSE_LABELS: Record<string, string> = {
+  reminder: 'Cobrança (régua)',
+  collection: 'Cobrança',
+  prior_notice: 'Notificação prévia',
+  negativacao: 'Negativação',
+  protest: 'Protesto',
+  thank_you: 'Agradecimento',
+  portal_code: 'Código do portal',
+  opt_out_confirmation: 'Confirmação de descadastro',
+  conversation: 'Conversa',
+};
+
 export const CALL_OUTCOME_LABELS: Record<string, string> = {
   reached: 'Atendeu',
   not_reached: 'Não atendeu',
