@@ -7,3 +7,4 @@ export * from '../jobs/schema.ts';
 export * from '../payments/schema.ts';
 export * from '../portfolio/schema.ts';
 export * from '../billing/schema.ts';
+export * from '../monitoring/schema.ts';

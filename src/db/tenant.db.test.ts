@@ -45,6 +45,11 @@ const TENANT_TABLES = [
   'billing_profiles',
   'fee_statements',
   'fee_statement_lines',
+  'sla_targets',
+  'alert_settings',
+  'alerts',
+  'alert_subscriptions',
+  'alert_emails',
 ];
 
 describe('row-level security', () => {
