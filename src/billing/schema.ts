@@ -132,10 +132,17 @@ export const feeStatementLines = pgTable(
     }),
     foreignKey({
       columns: [t.orgId, t.paymentId, t.receivableId],
-      foreignColumns: [paymentAllocations.orgId, paymentAllocations.paymentId, paymentAllocations.receivableId],
+      foreignColumns: [
+        paymentAllocations.orgId,
+        paymentAllocations.paymentId,
+        paymentAllocations.receivableId,
+      ],
     }),
     foreignKey({ columns: [t.orgId, t.receivableId], foreignColumns: [receivables.orgId, receivables.id] }),
     foreignKey({ columns: [t.orgId, t.debtorId], foreignColumns: [debtors.orgId, debtors.id] }),
-    check('fee_statement_lines_values_check', sql`${t.cents} > 0 and ${t.daysLate} > 0 and ${t.feeCents} >= 0`),
+    check(
+      'fee_statement_lines_values_check',
+      sql`${t.cents} > 0 and ${t.daysLate} > 0 and ${t.feeCents} >= 0`,
+    ),
   ],
 );

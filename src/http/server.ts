@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyReply, LogController } from 'fastify';
 import { accessRoutes, publicAccessRoutes } from '../access/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
+import { billingRoutes } from '../billing/routes.ts';
 import { channelRoutes, publicChannelRoutes } from '../channels/routes.ts';
 import { dunningRoutes } from '../dunning/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
@@ -167,6 +168,7 @@ export async function buildServer(
     paymentRoutes(typed, context);
     agreementRoutes(typed, context);
     kpiRoutes(typed, context);
+    billingRoutes(typed, context);
   });
 
   const hasWeb = existsSync(`${WEB_ROOT}index.html`);

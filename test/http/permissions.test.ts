@@ -104,6 +104,16 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/remessas/{id}/file': 'payments:import',
   'POST /api/v1/debtors/{id}/holds': 'holds:write',
   'POST /api/v1/holds/{id}/release': 'holds:write',
+  'GET /api/v1/creditors/{id}/fee-terms': 'portfolio:read',
+  'PUT /api/v1/creditors/{id}/fee-terms': 'billing:manage',
+  'GET /api/v1/billing/issuer': 'portfolio:read',
+  'PUT /api/v1/billing/issuer': 'billing:manage',
+  'GET /api/v1/fee-statements': 'portfolio:read',
+  'GET /api/v1/creditors/{id}/fee-statements': 'portfolio:read',
+  'GET /api/v1/creditors/{id}/fee-statements/{month}': 'portfolio:read',
+  'POST /api/v1/creditors/{id}/fee-statements/{month}/issue': 'billing:manage',
+  'GET /api/v1/creditors/{id}/fee-statements/{month}/statement.pdf': 'portfolio:read',
+  'GET /api/v1/creditors/{id}/fee-statements/{month}/statement.csv': 'portfolio:read',
 };
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
@@ -147,7 +157,8 @@ describe('permissions', () => {
         const path = template
           .replace('{id}', String(app.seeded.a.creditorId))
           .replace('{document}', '52998224725')
-          .replace('{channel}', 'email');
+          .replace('{channel}', 'email')
+          .replace('{month}', '2026-01');
         const response = await call(path, {
           method,
           headers: method === 'GET' || method === 'DELETE' ? {} : { 'content-type': 'application/json' },
