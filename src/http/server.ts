@@ -19,6 +19,7 @@ import { agreementRoutes } from '../payments/agreementRoutes.ts';
 import { paymentRoutes, publicPaymentRoutes } from '../payments/routes.ts';
 import { portalRoutes } from '../portal/routes.ts';
 import { portfolioRoutes } from '../portfolio/routes.ts';
+import { reportRoutes } from '../reports/routes.ts';
 import { Problem } from '../shared/problem.ts';
 import { authenticator, authorize } from './auth.ts';
 import { loggerOptions } from './logging.ts';
@@ -168,6 +169,7 @@ export async function buildServer(
     paymentRoutes(typed, context);
     agreementRoutes(typed, context);
     kpiRoutes(typed, context);
+    reportRoutes(typed, context);
     billingRoutes(typed, context);
   });
 
