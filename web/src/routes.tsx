@@ -75,6 +75,10 @@ export const routes: RouteObject[] = [
                 lazy: page(() => import('./pages/RecoveredPage.tsx'), 'RecoveredPage'),
               },
               { path: 'indicadores', lazy: page(() => import('./pages/KpisPage.tsx'), 'KpisPage') },
+              {
+                path: 'faturamento',
+                lazy: page(() => import('./pages/BillingPage.tsx'), 'BillingPage'),
+              },
               { path: 'sandbox', lazy: page(() => import('./pages/SandboxPage.tsx'), 'SandboxPage') },
               { path: 'security', lazy: page(() => import('./pages/SecurityPage.tsx'), 'SecurityPage') },
               { path: 'lgpd', lazy: page(() => import('./pages/LgpdPage.tsx'), 'LgpdPage') },

@@ -48,6 +48,7 @@ const NAV_ITEMS: {
     visible: canSeePayments,
   },
   { to: '/recuperados', label: 'Recuperados', match: (path: string) => path.startsWith('/recuperados') },
+  { to: '/faturamento', label: 'Faturamento', match: (path: string) => path.startsWith('/faturamento') },
   { to: '/sandbox', label: 'Caixa de saída', match: (path: string) => path.startsWith('/sandbox') },
   { to: '/imports', label: 'Importações', match: (path: string) => path.startsWith('/imports') },
   { to: '/security', label: 'Segurança', match: (path: string) => path.startsWith('/security') },

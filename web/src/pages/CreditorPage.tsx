@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
+import { FeeTermsCard } from '../components/billing/FeeTermsCard.tsx';
 import { CollectionAccountCard } from '../components/CollectionAccountCard.tsx';
 import { CollectionTermsCard } from '../components/CollectionTermsCard.tsx';
 import { NegotiationPolicyCard } from '../components/NegotiationPolicyCard.tsx';
@@ -121,6 +122,8 @@ export function CreditorPage() {
       <CollectionTermsCard key={`terms-${c.id}`} creditorId={c.id} />
 
       <NegotiationPolicyCard key={`policy-${c.id}`} creditorId={c.id} />
+
+      <FeeTermsCard key={`fees-${c.id}`} creditorId={c.id} />
 
       {canManageProviders(session) && <CollectionAccountCard key={`account-${c.id}`} creditorId={c.id} />}
 
