@@ -75,6 +75,7 @@ export const routes: RouteObject[] = [
                 lazy: page(() => import('./pages/RecoveredPage.tsx'), 'RecoveredPage'),
               },
               { path: 'indicadores', lazy: page(() => import('./pages/KpisPage.tsx'), 'KpisPage') },
+              { path: 'relatorios', lazy: page(() => import('./pages/ReportsPage.tsx'), 'ReportsPage') },
               {
                 path: 'faturamento',
                 lazy: page(() => import('./pages/BillingPage.tsx'), 'BillingPage'),

@@ -28,6 +28,7 @@ const NAV_ITEMS: {
     match: (path: string) => path === '/' || /^\/(creditors|debtors)\//.test(path),
   },
   { to: '/indicadores', label: 'Indicadores', match: (path: string) => path.startsWith('/indicadores') },
+  { to: '/relatorios', label: 'Relatórios', match: (path: string) => path.startsWith('/relatorios') },
   { to: '/plan', label: 'Plano do dia', match: (path: string) => path.startsWith('/plan') },
   {
     to: '/worklist',
