@@ -46,7 +46,10 @@ export const KPI_INDEXES = [
  * 45 days after, each only while unpaid) with replies, call outcomes and promises. A second
  * organization holds a small portfolio that must not count.
  */
-async function history(db: Database, receivables: number): Promise<{ scope: Scope; creditorId: number }> {
+export async function history(
+  db: Database,
+  receivables: number,
+): Promise<{ scope: Scope; creditorId: number }> {
   const bench = await benchCreditor(db, { slug: 'bench', name: 'Bench' });
   const other = await createOrganization(db, { slug: 'other', name: 'Other' });
   const { scope } = bench;

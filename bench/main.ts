@@ -4,6 +4,7 @@ import { importBenchmark } from './import.ts';
 import { kpisBenchmark } from './kpis.ts';
 import { portalBenchmark } from './portal.ts';
 import { reconcileBenchmark } from './reconcile.ts';
+import { reportsBenchmark } from './reports.ts';
 import { webhooksBenchmark } from './webhooks.ts';
 
 /** `npm run bench [-- NAME] [options]`: every benchmark, or the one named, with its own options. */
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   portal: portalBenchmark,
   reconcile: reconcileBenchmark,
   kpis: kpisBenchmark,
+  report: reportsBenchmark,
 };
 
 const [first, ...rest] = process.argv.slice(2);
