@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/log.ts';
 import type { Database } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { formatBrDate, formatDocument } from '../dunning/templates.ts';
+import { guardFormula } from '../shared/csvExport.ts';
 import type { CalendarDate } from '../shared/dates.ts';
 import type { Channel, OutgoingMessage, SendResult } from './channel.ts';
 
@@ -156,7 +157,8 @@ export function lettersPdf(letters: Letter[], timeZone: string): NodeJS.Readable
 
 /** The mailing manifest: one line per letter, for the post office or the printing house. */
 export function lettersManifest(letters: Letter[]): string {
-  const field = (v: string | null | undefined) => `"${(v ?? '').replace(/"/g, '""')}"`;
+  // Quoted always; a name like `=HYPERLINK(...)` gets the formula guard (see src/shared/csvExport.ts).
+  const field = (v: string | null | undefined) => `"${guardFormula(v ?? '').replace(/"/g, '""')}"`;
   const lines = letters.map((l) =>
     [
       String(l.messageId),

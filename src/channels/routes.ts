@@ -6,7 +6,9 @@ import { requireScope } from '../http/auth.ts';
 import { rateLimit } from '../http/ratelimit.ts';
 import type { App, AppContext } from '../http/types.ts';
 import { recordConsent } from '../portfolio/consents.ts';
+import { csvFilename, sendCsv } from '../shared/csvExport.ts';
 import { notFound } from '../shared/problem.ts';
+import { LETTER_COLUMNS } from './csvViews.ts';
 import { auditLetterExport, lettersManifest, lettersOf, lettersPdf } from './letters.ts';
 import { listProviders, PROVIDERS, setProvider, twilioToken, whatsappSecrets } from './providers.ts';
 import { TASK_OUTCOMES, type TaskOutcome } from './schema.ts';
@@ -156,6 +158,35 @@ export function channelRoutes(app: App, { db, config }: AppContext) {
           cep: l.debtor.cep,
         })),
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/letters/export.csv',
+    {
+      config: { permission: 'letters:print' },
+      schema: {
+        tags: ['letters'],
+        summary: 'The letters sent on a day, as the list shows them, as CSV (recorded in the audit trail)',
+        querystring: LetterQuery,
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const letters = await lettersOf(db, scope, request.query);
+      return sendCsv(reply, {
+        filename: csvFilename('cartas', request.query.date),
+        columns: LETTER_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: letters,
+        beforeSend: () =>
+          auditLetterExport(db, scope, {
+            date: request.query.date,
+            count: letters.length,
+            format: 'csv-list',
+          }),
+      });
     },
   );
 

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { requireScope } from '../http/auth.ts';
 import { Id, IdParams } from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
+import { auditExport, csvFilename, keysetAfter, sendCsv } from '../shared/csvExport.ts';
 import { isCalendarDate, todayIn } from '../shared/dates.ts';
 import { badRequest } from '../shared/problem.ts';
 import {
@@ -11,6 +12,13 @@ import {
   listCadences,
   saveCadenceVersion,
 } from './cadences.ts';
+import {
+  EXPERIMENT_COLUMNS,
+  experimentRows,
+  INBOX_COLUMNS,
+  MESSAGE_COLUMNS,
+  SKIP_COLUMNS,
+} from './csvViews.ts';
 import { defaultCadence } from './defaults.ts';
 import { type CadenceDefinition, STEP_CHANNELS, type StepChannel, validateDefinition } from './definition.ts';
 import { experimentResults } from './experiments.ts';
@@ -474,6 +482,48 @@ export function dunningRoutes(app: App, { db }: AppContext) {
   );
 
   app.get(
+    '/api/v1/plan/skips/export.csv',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['cadences'],
+        summary: 'Every skipped receivable the list gives with these filters, as CSV (streamed; audited)',
+        querystring: Type.Object({
+          date: Type.Optional(DateString),
+          creditorId: Type.Optional(Id),
+          debtorId: Type.Optional(Id),
+          reason: Type.Optional(Type.String({ maxLength: 40 })),
+        }),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const q = request.query;
+      const planDate =
+        q.debtorId !== undefined && q.date === undefined ? undefined : dateOrToday(q.date, scope.timeZone);
+      return sendCsv(reply, {
+        filename: csvFilename(`contatos-nao-planejados-${planDate ?? 'todos'}`, todayIn(scope.timeZone)),
+        columns: SKIP_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: keysetAfter(
+          (after: { planDate: string; receivableId: number } | undefined, limit) =>
+            listSkips(db, scope, {
+              planDate,
+              creditorId: q.creditorId,
+              debtorId: q.debtorId,
+              reason: q.reason,
+              after,
+              limit,
+            }),
+          (last) => ({ planDate: last.planDate, receivableId: last.receivableId }),
+        ),
+        beforeSend: () => auditExport(db, scope, { view: 'plan_skips', filters: { ...q, date: planDate } }),
+      });
+    },
+  );
+
+  app.get(
     '/api/v1/messages',
     {
       config: { permission: 'portfolio:read' },
@@ -507,6 +557,50 @@ export function dunningRoutes(app: App, { db }: AppContext) {
           limit: q.limit ?? 50,
         }),
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/messages/export.csv',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['cadences'],
+        summary: 'Every contact of the outbox the list gives with these filters, as CSV (streamed; audited)',
+        querystring: Type.Object({
+          date: Type.Optional(DateString),
+          creditorId: Type.Optional(Id),
+          debtorId: Type.Optional(Id),
+          channel: Type.Optional(Type.String({ maxLength: 20 })),
+          status: Type.Optional(Type.String({ maxLength: 20 })),
+        }),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const q = request.query;
+      if (q.date !== undefined && !isCalendarDate(q.date))
+        throw badRequest(`${q.date} is not a valid date (YYYY-MM-DD)`);
+      return sendCsv(reply, {
+        filename: csvFilename(`contatos${q.date ? `-${q.date}` : ''}`, todayIn(scope.timeZone)),
+        columns: MESSAGE_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: keysetAfter(
+          (before: number | undefined, limit) =>
+            listMessages(db, scope, {
+              planDate: q.date,
+              creditorId: q.creditorId,
+              debtorId: q.debtorId,
+              channel: q.channel,
+              status: q.status,
+              before,
+              limit,
+            }),
+          (last) => last.id,
+        ),
+        beforeSend: () => auditExport(db, scope, { view: 'messages', filters: q }),
+      });
     },
   );
 
@@ -553,6 +647,36 @@ export function dunningRoutes(app: App, { db }: AppContext) {
   );
 
   app.get(
+    '/api/v1/sandbox/inbox/export.csv',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['cadences'],
+        summary: 'Every message of the sandbox inbox with these filters, as CSV (streamed; audited)',
+        querystring: Type.Object({
+          channel: Type.Optional(Type.String({ maxLength: 20 })),
+          debtorId: Type.Optional(Id),
+        }),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      return sendCsv(reply, {
+        filename: csvFilename('caixa-de-saida', todayIn(scope.timeZone)),
+        columns: INBOX_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: keysetAfter(
+          (before: number | undefined, limit) =>
+            listSandboxInbox(db, scope, { ...request.query, before, limit }),
+          (last) => last.id,
+        ),
+        beforeSend: () => auditExport(db, scope, { view: 'sandbox_inbox', filters: request.query }),
+      });
+    },
+  );
+
+  app.get(
     '/api/v1/creditors/:id/experiments',
     {
       config: { permission: 'portfolio:read' },
@@ -590,6 +714,28 @@ export function dunningRoutes(app: App, { db }: AppContext) {
       },
     },
     async (request) => ({ items: await experimentResults(db, requireScope(request), request.params.id) }),
+  );
+
+  app.get(
+    '/api/v1/creditors/:id/experiments/export.csv',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['cadences'],
+        summary: 'The A/B test results of the creditor, one row per variant, as CSV',
+        params: IdParams,
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      return sendCsv(reply, {
+        filename: csvFilename(`testes-ab-credor-${request.params.id}`, todayIn(scope.timeZone)),
+        columns: EXPERIMENT_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: experimentRows(await experimentResults(db, scope, request.params.id)),
+      });
+    },
   );
 
   app.post(

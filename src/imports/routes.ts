@@ -16,11 +16,28 @@ import {
 import type { App, AppContext } from '../http/types.ts';
 import { enqueue } from '../jobs/queue.ts';
 import { findCreditor } from '../portfolio/creditors.ts';
+import {
+  auditExport,
+  csvFilename,
+  EXPORT_PAGE_SIZE,
+  keysetAfter,
+  offsetPages,
+  sendCsv,
+} from '../shared/csvExport.ts';
+import { todayIn } from '../shared/dates.ts';
 import { badRequest, Problem } from '../shared/problem.ts';
 import { HeaderError } from './columns.ts';
+import { IMPORT_COLUMNS, IMPORT_ERROR_COLUMNS } from './csvViews.ts';
 import { IMPORT_JOB, storeFile } from './jobs.ts';
 import { previewCsv } from './preview.ts';
-import { createImport, getImport, type ImportRecord, listImportErrors, listImports } from './run.ts';
+import {
+  createImport,
+  getImport,
+  type ImportRecord,
+  importErrorsAfter,
+  listImportErrors,
+  listImports,
+} from './run.ts';
 
 const RAW_TYPES = [
   'text/csv',
@@ -253,6 +270,31 @@ export function importRoutes(app: App, { db, config, wakeWorker }: AppContext) {
   );
 
   app.get(
+    '/api/v1/imports/export.csv',
+    {
+      config: { permission: 'imports:read' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Every import (newest first) with its counts, as CSV',
+        querystring: Type.Object({ creditorId: Type.Optional(Id) }),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      return sendCsv(reply, {
+        filename: csvFilename('importacoes', todayIn(scope.timeZone)),
+        columns: IMPORT_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: offsetPages(
+          (offset, limit) => listImports(db, scope, { ...request.query, offset, limit }),
+          200,
+        ),
+      });
+    },
+  );
+
+  app.get(
     '/api/v1/imports/:id',
     {
       config: { permission: 'imports:read' },
@@ -282,5 +324,33 @@ export function importRoutes(app: App, { db, config, wakeWorker }: AppContext) {
       },
     },
     async (request) => listImportErrors(db, requireScope(request), request.params.id, request.query),
+  );
+
+  app.get(
+    '/api/v1/imports/:id/errors/export.csv',
+    {
+      config: { permission: 'imports:read' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Every rejected row of an import, in file order, as CSV (streamed; audited)',
+        params: IdParams,
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const id = request.params.id;
+      return sendCsv(reply, {
+        filename: csvFilename(`importacao-${id}-erros`, todayIn(scope.timeZone)),
+        columns: IMPORT_ERROR_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: keysetAfter(
+          (afterSeq: number | undefined, limit) => importErrorsAfter(db, scope, id, afterSeq, limit),
+          (last) => last.seq,
+          EXPORT_PAGE_SIZE * 4,
+        ),
+        beforeSend: () => auditExport(db, scope, { view: 'import_errors', filters: { importId: id } }),
+      });
+    },
   );
 }

@@ -114,15 +114,21 @@ export async function getImport(db: Database, scope: Scope, id: number): Promise
 export async function listImports(
   db: Database,
   scope: Scope,
-  filter: { creditorId?: number; limit?: number },
+  filter: { creditorId?: number; limit?: number; offset?: number },
 ): Promise<ImportRecord[]> {
   return tenantQuery<ImportRecord>(
     db,
     scope,
     `select ${IMPORT_COLUMNS} from imports i join creditors c on c.org_id = i.org_id and c.id = i.creditor_id
       where i.org_id = $1 and ($2::bigint is null or i.creditor_id = $2) and ($3::bigint[] is null or i.creditor_id = any($3))
-      order by i.created_at desc, i.id desc limit $4`,
-    [scope.orgId, filter.creditorId ?? null, scope.creditorIds, Math.min(filter.limit ?? 50, 200)],
+      order by i.created_at desc, i.id desc limit $4 offset $5`,
+    [
+      scope.orgId,
+      filter.creditorId ?? null,
+      scope.creditorIds,
+      Math.min(filter.limit ?? 50, 200),
+      filter.offset ?? 0,
+    ],
   );
 }
 
@@ -147,6 +153,30 @@ export async function listImportErrors(
     [scope.orgId, importId],
   );
   return { items, total: count?.total ?? 0 };
+}
+
+/**
+ * The rejected rows of an import in file order, the `limit` after the one numbered `afterSeq` (keyset,
+ * for exports of millions of rows). The scope check is the same as listImportErrors'.
+ */
+export async function importErrorsAfter(
+  db: Database,
+  scope: Scope,
+  importId: number,
+  afterSeq: number | undefined,
+  limit: number,
+): Promise<(RowError & { seq: number })[]> {
+  if (afterSeq === undefined) await getImport(db, scope, importId);
+  return tenantQuery<RowError & { seq: number }>(
+    db,
+    scope,
+    `select e.seq, e.line, e."column", e.value, e.code, e.reason from import_errors e
+      where e.org_id = $1 and e.import_id = $2 and e.seq > $3
+        and exists (select 1 from imports i where i.org_id = e.org_id and i.id = e.import_id
+                       and ($5::bigint[] is null or i.creditor_id = any($5)))
+      order by e.seq limit $4`,
+    [scope.orgId, importId, afterSeq ?? -1, limit, scope.creditorIds],
+  );
 }
 
 type Source = { format: 'csv' | 'json'; bytes: AsyncIterable<Uint8Array>; mapping?: Record<string, string> };

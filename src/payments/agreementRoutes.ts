@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { requireScope } from '../http/auth.ts';
 import type { App, AppContext } from '../http/types.ts';
+import { auditExport, csvFilename, keysetAfter, sendCsv } from '../shared/csvExport.ts';
 import { todayIn } from '../shared/dates.ts';
 import {
   acceptOffer,
@@ -12,6 +13,7 @@ import {
 import { boletoPdf } from './boletoPdf.ts';
 import { generateRemessa, listRemessas, remessaFile } from './boletoRegistration.ts';
 import { getCollectionAccount, setCollectionAccount } from './collectionAccount.ts';
+import { RECOVERED_COLUMNS, REMESSA_COLUMNS } from './csvViews.ts';
 import { listRecovered } from './recovery.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
@@ -253,6 +255,31 @@ export function agreementRoutes(app: App, { db, config }: AppContext) {
     },
     async (request) => ({ items: await listRemessas(db, requireScope(request), request.params.id) }),
   );
+  app.get(
+    '/api/v1/creditors/:id/remessas/export.csv',
+    {
+      config: { permission: 'payments:import' },
+      schema: {
+        tags: ['agreements'],
+        summary: 'Every CNAB 240 remessa file generated for the creditor, newest first, as CSV',
+        params: Type.Object({ id: Id }),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const creditorId = request.params.id;
+      return sendCsv(reply, {
+        filename: csvFilename(`remessas-credor-${creditorId}`, todayIn(scope.timeZone)),
+        columns: REMESSA_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: keysetAfter(
+          (before: number | undefined, limit) => listRemessas(db, scope, creditorId, { before, limit }),
+          (last) => last.id,
+        ),
+      });
+    },
+  );
   app.post(
     '/api/v1/creditors/:id/remessas',
     {
@@ -329,6 +356,34 @@ export function agreementRoutes(app: App, { db, config }: AppContext) {
     async (request) => {
       const scope = requireScope(request);
       return { items: await listRecovered(db, scope, todayIn(scope.timeZone)) };
+    },
+  );
+
+  app.get(
+    '/api/v1/recovered/export.csv',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['agreements'],
+        summary:
+          'Every recovered customer still followed (90 days), newest first, as CSV (streamed; audited)',
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const today = todayIn(scope.timeZone);
+      return sendCsv(reply, {
+        filename: csvFilename('recuperados', today),
+        columns: RECOVERED_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: keysetAfter(
+          (after: { recoveredOn: string; id: number } | undefined, limit) =>
+            listRecovered(db, scope, today, limit, after),
+          (last) => ({ recoveredOn: last.recoveredOn, id: last.id }),
+        ),
+        beforeSend: () => auditExport(db, scope, { view: 'recovered', filters: {} }),
+      });
     },
   );
 }

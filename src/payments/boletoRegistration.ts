@@ -210,13 +210,16 @@ export async function listRemessas(
   db: Database,
   scope: Scope,
   creditorId: number,
+  /** Keyset for exports: the files older than this id, `limit` at a time (the list shows the last 100). */
+  page: { before?: number; limit?: number } = {},
 ): Promise<RemessaSummary[]> {
   if (!canSeeCreditor(scope, creditorId)) throw notFound(`creditor ${creditorId}`);
   return withTenant(db, scope.orgId, (tx) =>
     tx.query<RemessaSummary>(
       `select id, nsa, filename, titles, total_cents as "totalCents", created_by as "createdBy", created_at as "createdAt"
-         from remessa_files where org_id = $1 and creditor_id = $2 order by id desc limit 100`,
-      [scope.orgId, creditorId],
+         from remessa_files where org_id = $1 and creditor_id = $2 and ($3::bigint is null or id < $3)
+        order by id desc limit $4`,
+      [scope.orgId, creditorId, page.before ?? null, page.limit ?? 100],
     ),
   );
 }

@@ -137,6 +137,8 @@ export async function listRecovered(
   scope: Scope,
   today: CalendarDate,
   limit = 200,
+  /** Keyset: the customers after this one in the list's order (for exports). */
+  after?: { recoveredOn: CalendarDate; id: number },
 ): Promise<RecoveredCustomer[]> {
   return withTenant(db, scope.orgId, (tx) =>
     tx.query<RecoveredCustomer>(
@@ -149,8 +151,9 @@ export async function listRecovered(
          join debtors d on d.org_id = v.org_id and d.id = v.debtor_id
          join creditors c on c.org_id = d.org_id and c.id = d.creditor_id
         where v.org_id = $1 and v.follow_until >= $2::date and ($3::bigint[] is null or d.creditor_id = any($3))
+          and ($5::date is null or (v.recovered_on, v.id) < ($5::date, $6::bigint))
         order by v.recovered_on desc, v.id desc limit $4`,
-      [scope.orgId, today, scope.creditorIds, limit],
+      [scope.orgId, today, scope.creditorIds, limit, after?.recoveredOn ?? null, after?.id ?? null],
     ),
   );
 }

@@ -3,8 +3,10 @@ import { Type } from '@sinclair/typebox';
 import { requireScope } from '../http/auth.ts';
 import { rateLimit } from '../http/ratelimit.ts';
 import type { App, AppContext } from '../http/types.ts';
-import { isCalendarDate } from '../shared/dates.ts';
+import { auditExport, csvFilename, keysetAfter, sendCsv } from '../shared/csvExport.ts';
+import { isCalendarDate, todayIn } from '../shared/dates.ts';
 import { badRequest, Problem } from '../shared/problem.ts';
+import { PAYMENT_COLUMNS } from './csvViews.ts';
 import { importPaymentFile, listPayments } from './intake.ts';
 import { debtorOffers, getPolicy, setPolicy } from './negotiation.ts';
 import type { NegotiationPolicy } from './offers.ts';
@@ -335,6 +337,40 @@ export function paymentRoutes(app: App, { db, config }: AppContext) {
         limit: request.query.limit ?? 50,
       }),
     }),
+  );
+
+  app.get(
+    '/api/v1/payments/export.csv',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['payments'],
+        summary:
+          'Every payment the list gives with these filters (status=unallocated: the reconciliation queue), as CSV (streamed; audited)',
+        querystring: Type.Object({
+          status: Type.Optional(Type.String({ maxLength: 30 })),
+          debtorId: Type.Optional(Id),
+        }),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const q = request.query;
+      return sendCsv(reply, {
+        filename: csvFilename(
+          q.status === 'unallocated' ? 'pagamentos-para-conciliar' : 'pagamentos',
+          todayIn(scope.timeZone),
+        ),
+        columns: PAYMENT_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: keysetAfter(
+          (before: number | undefined, limit) => listPayments(db, scope, { ...q, before, limit }),
+          (last) => last.id,
+        ),
+        beforeSend: () => auditExport(db, scope, { view: 'payments', filters: q }),
+      });
+    },
   );
 
   app.get(

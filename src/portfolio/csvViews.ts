@@ -1,5 +1,6 @@
 import { csvColumns } from '../shared/csvExport.ts';
 import { formatTaxId } from '../shared/documents.ts';
+import type { Creditor, CreditorStats } from './creditors.ts';
 import type { Debtor } from './debtors.ts';
 import type { Receivable } from './receivables.ts';
 import type { ReceivableStatus } from './schema.ts';
@@ -33,6 +34,20 @@ export const RECEIVABLE_COLUMNS = csvColumns<Receivable>([
   { header: 'ID do título', kind: 'int', value: (r) => r.id },
   { header: 'ID do devedor', kind: 'int', value: (r) => r.debtorId },
   { header: 'ID do credor', kind: 'int', value: (r) => r.creditorId },
+]);
+
+export const CREDITOR_COLUMNS = csvColumns<Creditor & { stats: CreditorStats }>([
+  { header: 'Razão social', value: (c) => c.legalName },
+  { header: 'Nome fantasia', value: (c) => c.tradeName },
+  { header: 'CNPJ', value: (c) => formatTaxId(c.cnpj) },
+  { header: 'Segmento', value: (c) => c.segment },
+  { header: 'Devedores', kind: 'int', value: (c) => c.stats.debtors },
+  { header: 'Títulos', kind: 'int', value: (c) => c.stats.receivables },
+  { header: 'Em aberto (R$)', kind: 'money', value: (c) => c.stats.openCents },
+  { header: 'Vencido (R$)', kind: 'money', value: (c) => c.stats.overdueCents },
+  { header: 'Cidade', value: (c) => c.address.city },
+  { header: 'UF', value: (c) => c.address.uf },
+  { header: 'ID do credor', kind: 'int', value: (c) => c.id },
 ]);
 
 export const DEBTOR_COLUMNS = csvColumns<Debtor>([

@@ -17,7 +17,7 @@ import { isCalendarDate, todayIn } from '../shared/dates.ts';
 import { badRequest } from '../shared/problem.ts';
 import { listConsents, recordConsent } from './consents.ts';
 import { aging, createCreditor, creditorStats, getCreditor, listCreditors } from './creditors.ts';
-import { DEBTOR_COLUMNS, RECEIVABLE_COLUMNS } from './csvViews.ts';
+import { CREDITOR_COLUMNS, DEBTOR_COLUMNS, RECEIVABLE_COLUMNS } from './csvViews.ts';
 import { getDebtor, listDebtors } from './debtors.ts';
 import { listReceivables } from './receivables.ts';
 import {
@@ -112,6 +112,31 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
           stats: stats.get(c.id) ?? { debtors: 0, receivables: 0, openCents: 0, overdueCents: 0 },
         })),
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/creditors/export.csv',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['portfolio'],
+        summary: 'The creditors with their portfolio totals, as CSV',
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const [items, stats] = await Promise.all([listCreditors(db, scope), creditorStats(db, scope)]);
+      return sendCsv(reply, {
+        filename: csvFilename('credores', todayIn(scope.timeZone)),
+        columns: CREDITOR_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: items.map((c) => ({
+          ...c,
+          stats: stats.get(c.id) ?? { debtors: 0, receivables: 0, openCents: 0, overdueCents: 0 },
+        })),
+      });
     },
   );
 

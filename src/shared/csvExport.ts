@@ -188,6 +188,26 @@ export async function* keysetPages<T>(
 }
 
 /**
+ * Every row of a keyset-paginated list that answers a plain array and takes the key of the last row
+ * seen (`before: id`, `after: {date, id}`...): `fetchPage(undefined, limit)` first, then
+ * `fetchPage(keyOf(lastRow), limit)`, until a page comes back shorter than `pageSize`.
+ */
+export async function* keysetAfter<T, K>(
+  fetchPage: (after: K | undefined, limit: number) => Promise<T[]>,
+  keyOf: (last: T) => K,
+  pageSize = EXPORT_PAGE_SIZE,
+): AsyncGenerator<T[]> {
+  let after: K | undefined;
+  for (;;) {
+    const items = await fetchPage(after, pageSize);
+    if (items.length > 0) yield items;
+    const last = items[items.length - 1];
+    if (items.length < pageSize || last === undefined) return;
+    after = keyOf(last);
+  }
+}
+
+/**
  * Every row of an offset-paginated list (`fetchPage(offset, limit)`), stopping at the first page
  * shorter than `pageSize`.
  */
