@@ -284,6 +284,22 @@ describe('issuing', () => {
     ).rejects.toThrow(/fee_statement_lines_allocation_key|duplicate key/);
   });
 
+  it('three issues of the same month at once (a retried job) make one statement', async () => {
+    const { db, seeded } = fixture;
+    const results = await Promise.all(
+      [1, 2, 3].map(() => issueStatement(db, seeded.a.scope, seeded.a.otherCreditorId, '2026-02', now)),
+    );
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.statement.number)).size).toBe(1);
+    const [count] = await tenantQuery<{ n: number }>(
+      db,
+      seeded.a.scope,
+      'select count(*)::int as n from fee_statements where org_id = $1 and creditor_id = $2',
+      [seeded.a.scope.orgId, seeded.a.otherCreditorId],
+    );
+    expect(count?.n).toBe(1);
+  });
+
   it('numbers statements per organization', async () => {
     const { db, seeded } = fixture;
     await setIssuer(db, seeded.b.scope, {

@@ -49,5 +49,15 @@ describe('seedDemo', () => {
     expect(prefs?.optOuts).toBeGreaterThan(50);
     expect(prefs?.shown).toBe(prefs?.ledger);
     expect(prefs?.shownOptOuts).toBe(prefs?.optOuts);
+    // Last month's fee statements, issued through the real use case: one per demo creditor, numbered.
+    const statements = await test.db.query<{ number: number; lines: number; fee: number; sum: number }>(
+      `select s.number, s.line_count as lines, s.success_fee_cents as fee,
+              (select coalesce(sum(l.fee_cents), 0)::bigint from fee_statement_lines l
+                where l.org_id = s.org_id and l.statement_id = s.id) as sum
+         from fee_statements s order by s.number`,
+    );
+    expect(statements.map((s) => s.number)).toEqual([1, 2, 3]);
+    for (const s of statements) expect(s.sum).toBe(s.fee);
+    expect(statements.some((s) => s.lines > 0)).toBe(true);
   }, 240_000); // the whole demo: 20,000 receivables and three weeks of cadence history
 });

@@ -5,6 +5,7 @@ import {
   findOrganizationBySlug,
 } from '../access/accounts.ts';
 import { type Scope, scopeFor } from '../access/scope.ts';
+import { seedDemoBilling } from '../billing/demo.ts';
 import type { Database } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { createImport, runImport } from '../imports/run.ts';
@@ -150,6 +151,8 @@ export async function seedDemo(
   log(
     `  agreements: ${agreements.made} made, ${agreements.completed} completed, ${agreements.broken} broken`,
   );
+  const billed = await seedDemoBilling(db, scope, creditorIds, asOf);
+  log(`  billing: ${billed.payments} payments last month, ${billed.statements.length} fee statements issued`);
 
   const other = await createOrganization(db, { slug: 'outra', name: 'Outra Assessoria de Cobrança' });
   const otherScope = scopeFor({
