@@ -167,7 +167,7 @@ export type MonthlyReport = {
   agreements: {
     made: number;
     madeCents: Cents;
-    /** Of those made in the month, broken by now. */
+    /** Of those made in the month, broken by the last day the report covers (`dataUntil`), as the KPIs count it. */
     madeAndBroken: number;
     brokenRate: Ratio;
     broken: number;

@@ -577,7 +577,7 @@ function agreements(w: Writer) {
   const a = w.report.agreements;
   w.section('5. Acordos');
   w.paragraph(
-    `Firmados no mês: ${integer(a.made)} (${brl(a.madeCents)}), dos quais ${integer(a.madeAndBroken)} já quebrados (${percent(a.brokenRate)}). Encerrados no mês: ${integer(a.completed)} quitados (${brl(a.completedCents)}), ${integer(a.broken)} quebrados (${brl(a.brokenCents)}), ${integer(a.cancelled)} cancelados.`,
+    `Firmados no mês: ${integer(a.made)} (${brl(a.madeCents)}), dos quais ${integer(a.madeAndBroken)} quebrados até ${brDate(w.report.header.dataUntil)} (${percent(a.brokenRate)}). Encerrados no mês: ${integer(a.completed)} quitados (${brl(a.completedCents)}), ${integer(a.broken)} quebrados (${brl(a.brokenCents)}), ${integer(a.cancelled)} cancelados.`,
   );
   if (a.list.length === 0) {
     w.paragraph(`Nenhum acordo firmado ou encerrado no mês (${NO_DATA}).`, { color: MUTED });

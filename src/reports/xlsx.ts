@@ -491,7 +491,7 @@ function agreementsSheet(workbook: ExcelJS.Workbook, r: MonthlyReport) {
   const lines: Array<[string, Cell, string]> = [
     ['Firmados no mês', a.made, COUNT_FORMAT],
     ['Valor firmado no mês', reais(a.madeCents), BRL_FORMAT],
-    ['Firmados no mês e já quebrados', a.madeAndBroken, COUNT_FORMAT],
+    ['Firmados no mês e quebrados até o fim do período', a.madeAndBroken, COUNT_FORMAT],
     ['Taxa de quebra', ratioCell(a.brokenRate), PERCENT_FORMAT],
     ['Quitados no mês', a.completed, COUNT_FORMAT],
     ['Valor quitado', reais(a.completedCents), BRL_FORMAT],
