@@ -7,6 +7,7 @@ import { startScheduler } from './dunning/scheduler.ts';
 import { importJobHandler } from './imports/jobs.ts';
 import { releaseOrphanedJobs, startWorker, type Worker } from './jobs/queue.ts';
 import { applyRetention } from './lgpd/anonymize.ts';
+import { alertsJobHandler } from './monitoring/jobs.ts';
 import { portalUrl, signPortalLink } from './portal/links.ts';
 
 export type Background = { jobs: Worker; dispatcher: Dispatcher; stop(): Promise<void> };
@@ -25,7 +26,8 @@ export async function startBackground(
   const onError = (what: string) => (error: unknown) => options.onError?.(error, what);
   const orphans = await releaseOrphanedJobs(db);
   if (orphans > 0) log(`Resuming ${orphans} background job(s) left by a stopped process.`);
-  const jobs = startWorker(db, [importJobHandler(db)], {
+  const alertMail = { smtpUrl: config.systemSmtpUrl, from: config.mailFrom, publicUrl: config.publicUrl };
+  const jobs = startWorker(db, [importJobHandler(db), alertsJobHandler(db, alertMail)], {
     concurrency: 2,
     onError: onError('background job'),
   });

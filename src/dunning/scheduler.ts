@@ -1,5 +1,6 @@
 import type { Database } from '../db/client.ts';
 import { breakOverdueAgreements } from '../payments/agreements.ts';
+import { enqueueAlertEvaluation } from '../monitoring/jobs.ts';
 import { breakOverduePromises } from '../payments/allocate.ts';
 import { registerPendingCharges } from '../payments/collectionAccount.ts';
 import { isBankBusinessDay, localDateIn } from './calendar.ts';
@@ -33,6 +34,8 @@ export async function schedulerTick(
   for (const org of orgs) {
     if (options.stopped?.()) return;
     if (options.secretKey) await registerPendingCharges(db, org.id, options.secretKey);
+    // The alerts (src/monitoring) are evaluated by a job, enqueued at most once an hour.
+    await enqueueAlertEvaluation(db, org.id);
     const date = localDateIn(now, org.timeZone);
     const hour = Number(
       new Intl.DateTimeFormat('en-GB', { timeZone: org.timeZone, hour: '2-digit', hour12: false }).format(

@@ -14,6 +14,7 @@ import { channelRoutes, publicChannelRoutes } from '../channels/routes.ts';
 import { dunningRoutes } from '../dunning/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { kpiRoutes } from '../kpis/routes.ts';
+import { monitoringRoutes } from '../monitoring/routes.ts';
 import { lgpdRoutes } from '../lgpd/routes.ts';
 import { agreementRoutes } from '../payments/agreementRoutes.ts';
 import { paymentRoutes, publicPaymentRoutes } from '../payments/routes.ts';
@@ -169,6 +170,7 @@ export async function buildServer(
     paymentRoutes(typed, context);
     agreementRoutes(typed, context);
     kpiRoutes(typed, context);
+    monitoringRoutes(typed, context);
     reportRoutes(typed, context);
     billingRoutes(typed, context);
   });
