@@ -1,3 +1,4 @@
+import { billingBenchmark } from './billing.ts';
 import { channelsBenchmark } from './channels.ts';
 import { dispatchBenchmark, planBenchmark } from './dunning.ts';
 import { importBenchmark } from './import.ts';
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   portal: portalBenchmark,
   reconcile: reconcileBenchmark,
   kpis: kpisBenchmark,
+  billing: billingBenchmark,
   report: reportsBenchmark,
 };
 
