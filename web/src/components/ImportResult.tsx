@@ -20,6 +20,7 @@ import type { Import } from '../api/types.ts';
 import { formatBytes, formatDateTime, formatInteger, formatPercent, plural } from '../lib/format.ts';
 import { importErrorMessage, importFailureMessage } from '../lib/labels.ts';
 import { useSession } from '../session.tsx';
+import { CsvExportButton } from './CsvExportButton.tsx';
 import { PageLoader } from './PageLoader.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 import { ImportStatusBadge } from './StatusBadge.tsx';
@@ -124,7 +125,14 @@ export function ImportErrorsTable({
   const pages = Math.ceil(total / ERRORS_PAGE_SIZE);
   return (
     <Stack gap="xs">
-      <Title order={4}>Relatório de erros ({formatInteger(total)})</Title>
+      <Group justify="space-between" align="flex-start">
+        <Title order={4}>Relatório de erros ({formatInteger(total)})</Title>
+        <CsvExportButton
+          path={`/api/v1/imports/${importId}/errors/export.csv`}
+          filename={`importacao-${importId}-erros.csv`}
+          data-testid="import-errors-csv"
+        />
+      </Group>
       <Table.ScrollContainer minWidth={640}>
         <Table striped data-testid="import-errors">
           <Table.Thead>

@@ -20,6 +20,7 @@ import type { ReceivableStatus } from '../api/types.ts';
 import { formatCents, formatDate, formatDocument } from '../lib/format.ts';
 import { isReceivableStatus, RECEIVABLE_STATUS_LABELS, RECEIVABLE_STATUSES } from '../lib/labels.ts';
 import { editSearchParams } from '../lib/params.ts';
+import { CsvExportButton } from './CsvExportButton.tsx';
 import { DateField } from './DateField.tsx';
 import { PageLoader } from './PageLoader.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
@@ -166,13 +167,19 @@ export function ReceivablesPanel({ creditorId, debtorId, showDebtor = true }: Re
             onChange={(value) => setParam('dpdMax', typeof value === 'number' ? String(value) : undefined)}
           />
         </SimpleGrid>
-        {hasFilters && (
-          <Group justify="flex-end" mt="xs">
+        <Group justify="flex-end" align="flex-start" mt="xs" gap="xs">
+          {hasFilters && (
             <Button variant="subtle" size="xs" onClick={clearFilters}>
               Limpar filtros
             </Button>
-          </Group>
-        )}
+          )}
+          <CsvExportButton
+            path="/api/v1/receivables/export.csv"
+            query={{ ...queryFilters }}
+            filename="recebiveis.csv"
+            data-testid="receivables-csv"
+          />
+        </Group>
       </Paper>
 
       {receivables.isPending && <PageLoader />}

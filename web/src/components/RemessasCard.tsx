@@ -11,6 +11,7 @@ import type { Remessa, RemessaOutcome } from '../api/types.ts';
 import { formatCents, formatDateTime, formatInteger, plural } from '../lib/format.ts';
 import { actorLabel } from '../lib/labels.ts';
 import { useSession } from '../session.tsx';
+import { CsvExportButton } from './CsvExportButton.tsx';
 import { PageLoader } from './PageLoader.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 
@@ -156,6 +157,15 @@ export function RemessasCard({ creditorId }: { creditorId: number }) {
           <Text size="sm" c="dimmed" data-testid="remessas-empty">
             Nenhuma remessa gerada ainda.
           </Text>
+        )}
+        {items.length > 0 && (
+          <Group justify="flex-end">
+            <CsvExportButton
+              path={`/api/v1/creditors/${creditorId}/remessas/export.csv`}
+              filename="remessas.csv"
+              data-testid="remessas-csv"
+            />
+          </Group>
         )}
         {items.length > 0 && (
           <Table.ScrollContainer minWidth={640}>

@@ -6,6 +6,7 @@ import { endpoints, keys } from '../api/endpoints.ts';
 import { FeeTermsCard } from '../components/billing/FeeTermsCard.tsx';
 import { CollectionAccountCard } from '../components/CollectionAccountCard.tsx';
 import { CollectionTermsCard } from '../components/CollectionTermsCard.tsx';
+import { CsvExportButton } from '../components/CsvExportButton.tsx';
 import { NegotiationPolicyCard } from '../components/NegotiationPolicyCard.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
@@ -129,7 +130,16 @@ export function CreditorPage() {
 
       {canImportPayments(session) && <RemessasCard key={`remessas-${c.id}`} creditorId={c.id} />}
 
-      <Title order={3}>Títulos</Title>
+      <Group justify="space-between" align="flex-start">
+        <Title order={3}>Títulos</Title>
+        <CsvExportButton
+          path="/api/v1/debtors/export.csv"
+          query={{ creditorId: c.id }}
+          filename="devedores.csv"
+          label="Exportar devedores (CSV)"
+          data-testid="debtors-csv"
+        />
+      </Group>
       <ReceivablesPanel key={c.id} creditorId={c.id} />
     </Stack>
   );

@@ -2,6 +2,7 @@ import { Anchor, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
+import { CsvExportButton } from '../components/CsvExportButton.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { formatCents, formatCnpj, formatInteger } from '../lib/format.ts';
@@ -14,6 +15,9 @@ export function CreditorsPage() {
       <title>Carteiras · Régua</title>
       <Group justify="space-between">
         <Title order={2}>Carteiras</Title>
+        {creditors.data && creditors.data.items.length > 0 && (
+          <CsvExportButton path="/api/v1/creditors/export.csv" filename="credores.csv" />
+        )}
       </Group>
       {creditors.isPending && <PageLoader />}
       {creditors.isError && <ProblemAlert error={creditors.error} />}

@@ -2,6 +2,7 @@ import { Anchor, Button, Group, Select, Stack, Table, Text, Title } from '@manti
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
+import { CsvExportButton } from '../components/CsvExportButton.tsx';
 import { isFinished } from '../components/ImportResult.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
@@ -29,11 +30,19 @@ export function ImportsPage() {
       <title>Importações · Régua</title>
       <Group justify="space-between">
         <Title order={2}>Importações</Title>
-        {canImport(session) && (
-          <Button component={Link} to={newImportHref} data-testid="new-import">
-            Nova importação
-          </Button>
-        )}
+        <Group gap="xs" align="flex-start">
+          <CsvExportButton
+            path="/api/v1/imports/export.csv"
+            query={{ creditorId }}
+            filename="importacoes.csv"
+            size="sm"
+          />
+          {canImport(session) && (
+            <Button component={Link} to={newImportHref} data-testid="new-import">
+              Nova importação
+            </Button>
+          )}
+        </Group>
       </Group>
 
       <Select

@@ -15,6 +15,7 @@ import {
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router-dom';
 import { downloads, endpoints, keys } from '../api/endpoints.ts';
+import { CsvExportButton } from '../components/CsvExportButton.tsx';
 import { DateField } from '../components/DateField.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
@@ -138,6 +139,14 @@ export function LettersPage() {
           >
             Manifesto de postagem (CSV)
           </Button>
+          <CsvExportButton
+            path="/api/v1/letters/export.csv"
+            query={{ date, creditorId }}
+            filename={`cartas-${date}.csv`}
+            disabled={items.length === 0}
+            size="sm"
+            data-testid="letters-list-csv"
+          />
         </Group>
       </Group>
 

@@ -19,6 +19,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { endpoints, keys, LIST_PAGE_SIZE } from '../api/endpoints.ts';
 import type { Payment, PaymentFilters, PaymentImportResult } from '../api/types.ts';
+import { CsvExportButton } from '../components/CsvExportButton.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { type ReconcileOutcome, ReconcilePanel } from '../components/ReconcilePanel.tsx';
@@ -398,6 +399,14 @@ function PaymentsList({
     );
   return (
     <Stack gap="xs">
+      <Group justify="flex-end">
+        <CsvExportButton
+          path="/api/v1/payments/export.csv"
+          query={{ ...filters }}
+          filename={toReconcile ? 'pagamentos-para-conciliar.csv' : 'pagamentos.csv'}
+          data-testid="payments-csv"
+        />
+      </Group>
       <Table.ScrollContainer minWidth={1000}>
         <Table
           striped

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
 import type { RecoveredCustomer } from '../api/types.ts';
+import { CsvExportButton } from '../components/CsvExportButton.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { formatCents, formatDate, plural } from '../lib/format.ts';
@@ -55,7 +56,16 @@ export function RecoveredPage() {
   return (
     <Stack>
       <title>Recuperados · Régua</title>
-      <Title order={2}>Recuperados</Title>
+      <Group justify="space-between" align="flex-start">
+        <Title order={2}>Recuperados</Title>
+        {items.length > 0 && (
+          <CsvExportButton
+            path="/api/v1/recovered/export.csv"
+            filename="recuperados.csv"
+            data-testid="recovered-csv"
+          />
+        )}
+      </Group>
       <Text size="sm" c="dimmed">
         Clientes que pagaram tudo ou concluíram um acordo nos últimos 90 dias. Acompanhe-os até a data
         indicada: quem volta a dever aparece marcado.

@@ -17,6 +17,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { endpoints, keys, LIST_PAGE_SIZE } from '../api/endpoints.ts';
 import type { InboxMessage } from '../api/types.ts';
 import { ChannelIcon } from '../components/ChannelIcon.tsx';
+import { CsvExportButton } from '../components/CsvExportButton.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { formatDateTime } from '../lib/format.ts';
@@ -152,22 +153,30 @@ export function SandboxPage() {
         Nenhuma mensagem é enviada de verdade: e-mails, SMS, WhatsApp, cartas, negativações e protestos ficam
         registrados aqui até que provedores reais sejam configurados.
       </Alert>
-      <SegmentedControl
-        data={[
-          { value: 'all', label: 'Todos' },
-          ...STEP_CHANNELS.map((c) => ({ value: c, label: channelLabel(c) })),
-        ]}
-        value={channel ?? 'all'}
-        onChange={(value) =>
-          editSearchParams(setParams, (next) => {
-            if (value === 'all') next.delete('canal');
-            else next.set('canal', value);
-            next.delete('msg');
-          })
-        }
-        data-testid="sandbox-channel"
-        style={{ alignSelf: 'flex-start' }}
-      />
+      <Group justify="space-between" align="flex-start">
+        <SegmentedControl
+          data={[
+            { value: 'all', label: 'Todos' },
+            ...STEP_CHANNELS.map((c) => ({ value: c, label: channelLabel(c) })),
+          ]}
+          value={channel ?? 'all'}
+          onChange={(value) =>
+            editSearchParams(setParams, (next) => {
+              if (value === 'all') next.delete('canal');
+              else next.set('canal', value);
+              next.delete('msg');
+            })
+          }
+          data-testid="sandbox-channel"
+          style={{ alignSelf: 'flex-start' }}
+        />
+        <CsvExportButton
+          path="/api/v1/sandbox/inbox/export.csv"
+          query={{ channel }}
+          filename="caixa-de-saida.csv"
+          data-testid="sandbox-csv"
+        />
+      </Group>
       {inbox.isPending && <PageLoader />}
       {inbox.isError && !inbox.isFetchNextPageError && <ProblemAlert error={inbox.error} />}
       {inbox.isSuccess && rows.length === 0 && (

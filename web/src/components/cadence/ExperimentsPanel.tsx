@@ -6,6 +6,7 @@ import type { Experiment, ExperimentVerdict } from '../../api/types.ts';
 import { formatCents, formatInteger, formatPercent } from '../../lib/format.ts';
 import { channelLabel } from '../../lib/labels.ts';
 import { ChannelIcon } from '../ChannelIcon.tsx';
+import { CsvExportButton } from '../CsvExportButton.tsx';
 import { PageLoader } from '../PageLoader.tsx';
 import { ProblemAlert } from '../ProblemAlert.tsx';
 
@@ -108,13 +109,22 @@ export function ExperimentsPanel({ creditorId }: { creditorId: number }) {
 
   return (
     <Stack data-testid="experiments">
-      <div>
-        <Title order={3}>Testes A/B</Title>
-        <Text size="sm" c="dimmed">
-          Cada devedor recebe sempre a mesma variante de uma etapa. As taxas de pagamento em 7 e 30 dias
-          contam só os contatos feitos há pelo menos 30 dias.
-        </Text>
-      </div>
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <div>
+          <Title order={3}>Testes A/B</Title>
+          <Text size="sm" c="dimmed">
+            Cada devedor recebe sempre a mesma variante de uma etapa. As taxas de pagamento em 7 e 30 dias
+            contam só os contatos feitos há pelo menos 30 dias.
+          </Text>
+        </div>
+        {experiments.data && experiments.data.items.length > 0 && (
+          <CsvExportButton
+            path={`/api/v1/creditors/${creditorId}/experiments/export.csv`}
+            filename="testes-ab.csv"
+            data-testid="experiments-csv"
+          />
+        )}
+      </Group>
       {experiments.isPending && <PageLoader />}
       {experiments.isError &&
         (experiments.error instanceof ApiError && experiments.error.status === 404 ? (

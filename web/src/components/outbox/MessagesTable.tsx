@@ -7,6 +7,7 @@ import { formatCents, formatDateTime } from '../../lib/format.ts';
 import { dayLabel } from '../../lib/labels.ts';
 import { useSession } from '../../session.tsx';
 import { ChannelBadge } from '../ChannelIcon.tsx';
+import { CsvExportButton } from '../CsvExportButton.tsx';
 import { PageLoader } from '../PageLoader.tsx';
 import { ProblemAlert } from '../ProblemAlert.tsx';
 import { MessageStatusBadge } from '../StatusBadge.tsx';
@@ -115,6 +116,12 @@ export function MessagesTable({ filters }: { filters: MessageFilters }) {
         <Text size="sm" c="dimmed" data-testid="messages-count">
           {rows.length === 1 ? '1 contato exibido' : `${rows.length} contatos exibidos`}
         </Text>
+        <CsvExportButton
+          path="/api/v1/messages/export.csv"
+          query={{ ...filters }}
+          filename="contatos.csv"
+          data-testid="messages-csv"
+        />
         {messages.hasNextPage && (
           <Button
             variant="light"

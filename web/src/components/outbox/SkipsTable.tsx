@@ -7,6 +7,7 @@ import { formatCents, formatDate } from '../../lib/format.ts';
 import { dayLabel, skipExplanation, skipReasonLabel } from '../../lib/labels.ts';
 import { useSession } from '../../session.tsx';
 import { ChannelBadge } from '../ChannelIcon.tsx';
+import { CsvExportButton } from '../CsvExportButton.tsx';
 import { PageLoader } from '../PageLoader.tsx';
 import { ProblemAlert } from '../ProblemAlert.tsx';
 
@@ -128,6 +129,12 @@ export function SkipsTable({
         <Text size="sm" c="dimmed" data-testid="skips-count">
           {rows.length === 1 ? '1 título exibido' : `${rows.length} títulos exibidos`}
         </Text>
+        <CsvExportButton
+          path="/api/v1/plan/skips/export.csv"
+          query={{ ...filters }}
+          filename="contatos-nao-planejados.csv"
+          data-testid="skips-csv"
+        />
         {skips.hasNextPage && (
           <Button
             variant="light"
