@@ -11,7 +11,7 @@ import pg from 'pg';
 import type { Database } from '../src/db/client.ts';
 import { openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { monthlyReport } from '../src/reports/monthly.ts';
+import { monthlyReport, reportMonths } from '../src/reports/monthly.ts';
 import { monthlyReportPdf } from '../src/reports/pdf.ts';
 import { monthlyReportXlsx } from '../src/reports/xlsx.ts';
 import { history } from './kpis.ts';
@@ -116,6 +116,7 @@ export async function reportsBenchmark(args: string[]): Promise<void> {
       report = await monthlyReport(db, scope, request, { now: NOW });
     });
     const bare = await timed(5, () => bareAggregates(db, scope.orgId, creditorId));
+    const months = await timed(5, () => reportMonths(db, scope, creditorId, { now: NOW }));
     const pdf = await timed(3, () => monthlyReportPdf(report));
     const xlsx = await timed(3, () => monthlyReportXlsx(report));
     const pdfBytes = (await monthlyReportPdf(report)).byteLength;
@@ -124,6 +125,7 @@ export async function reportsBenchmark(args: string[]): Promise<void> {
       `  report data ${data.best.toFixed(2)} s best, ${data.median.toFixed(2)} s median; bare aggregate SQL ` +
         `${bare.best.toFixed(2)} s best; ratio ${(data.best / bare.best).toFixed(2)}x (load average ${loadavg()[0]?.toFixed(1)})`,
     );
+    console.log(`  months list ${months.best.toFixed(3)} s best, ${months.median.toFixed(3)} s median`);
     console.log(
       `  PDF ${pdf.best.toFixed(3)} s (${(pdfBytes / 1024).toFixed(0)} KiB); XLSX ${xlsx.best.toFixed(3)} s (${(xlsxBytes / 1024).toFixed(0)} KiB)`,
     );
