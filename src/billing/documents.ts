@@ -85,37 +85,41 @@ export function statementPdf(s: FeeStatement): NodeJS.ReadableStream {
   );
   doc.moveDown(0.6);
 
+  // 754 points: the width of A4 landscape inside the margins.
   const columns: Array<[string, number, 'left' | 'right']> = [
-    ['#', 22, 'right'],
-    ['Pagamento', 58, 'left'],
-    ['Data', 56, 'left'],
+    ['#', 18, 'right'],
+    ['Pagamento', 48, 'left'],
+    ['Data', 50, 'left'],
     ['Devedor', 150, 'left'],
-    ['CPF/CNPJ', 92, 'left'],
-    ['Título', 80, 'left'],
-    ['Vencido desde', 62, 'left'],
-    ['Dias', 34, 'right'],
-    ['Valor', 72, 'right'],
-    ['Taxa', 52, 'right'],
-    ['Honorário exato', 72, 'right'],
-    ['Honorário', 60, 'right'],
+    ['CPF/CNPJ', 80, 'left'],
+    ['Título', 70, 'left'],
+    ['Vencido desde', 58, 'left'],
+    ['Dias', 30, 'right'],
+    ['Valor', 70, 'right'],
+    ['Taxa', 38, 'right'],
+    ['Honorário exato', 80, 'right'],
+    ['Honorário', 62, 'right'],
   ];
+  const header = columns.map(([label]) => label);
   const row = (cells: string[], bold = false) => {
-    if (doc.y > doc.page.height - 60) doc.addPage();
+    if (doc.y > doc.page.height - 60) {
+      doc.addPage();
+      // Each page starts with the column titles again.
+      if (!bold) row(header, true);
+    }
     const y = doc.y;
     let x = 40;
     doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(7.5);
     cells.forEach((cell, i) => {
       const [, width, align] = columns[i] ?? ['', 50, 'left'];
-      doc.text(cell, x, y, { width: width - 4, align, lineBreak: false, ellipsis: true });
+      // One line per cell: a long name is cut with an ellipsis.
+      doc.text(cell, x, y, { width: width - 4, height: 9, align, ellipsis: true });
       x += width;
     });
     doc.x = 40;
     doc.y = y + 12;
   };
-  row(
-    columns.map(([label]) => label),
-    true,
-  );
+  row(header, true);
   for (const l of s.lines)
     row([
       String(l.lineNo),

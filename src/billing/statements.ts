@@ -260,7 +260,11 @@ export async function setFeeTerms(
     tiers,
   };
   problems.push(...validateFeeTerms(terms));
-  if (problems.length > 0) throw badRequest(problems.join(' '), { problems });
+  if (problems.length > 0)
+    throw badRequest(
+      `As condições de honorários não foram salvas: ${problems.length === 1 ? 'há 1 problema' : `há ${problems.length} problemas`}.`,
+      { problems },
+    );
   await withTenant(db, scope.orgId, async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1, $2::int)', [BILLING_LOCK_CLASS, scope.orgId]);
     const creditor = await creditorOf(tx, scope.orgId, creditorId);
@@ -319,7 +323,8 @@ export async function setIssuer(db: Database, scope: Scope, input: Issuer): Prom
   if (legalName === '') problems.push('Informe a razão social do emissor.');
   const parsed = parseTaxId(input.cnpj ?? '');
   if (!parsed.ok || parsed.taxId.kind !== 'company') problems.push('CNPJ do emissor inválido.');
-  if (problems.length > 0 || !parsed.ok) throw badRequest(problems.join(' '), { problems });
+  if (problems.length > 0 || !parsed.ok)
+    throw badRequest('Os dados do emissor não foram salvos.', { problems });
   const issuer: Issuer = { legalName, cnpj: parsed.taxId.value, address: input.address?.trim() || null };
   return withTenant(db, scope.orgId, async (tx) => {
     const before = await issuerOf(tx, scope.orgId);

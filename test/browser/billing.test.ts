@@ -38,6 +38,16 @@ describe('Faturamento in the staff app', () => {
       await card.getByTestId('fee-terms-current').waitFor();
       expect(await text(card.getByTestId('fee-terms-current'))).toContain('R$ 1.500,00');
       expect(await text(card.getByTestId('fee-terms-current'))).toContain('91 dias ou mais: 15%');
+      // New terms from the current month: overlapping tiers are refused with the server's pt-BR problem.
+      await card.getByLabel('Faixa 2: de').fill('20');
+      await card.getByTestId('fee-terms-save').click();
+      await card.getByText('Faixa 2: sobrepõe a faixa 1 (começa em 20, a anterior vai até 30).').waitFor();
+      await card.getByLabel('Faixa 2: de').fill('31');
+      await card.getByTestId('fee-tier-rate-2').fill('20');
+      await card.getByTestId('fee-terms-save').click();
+      await card.getByTestId('fee-terms-saved').waitFor();
+      expect(await card.getByTestId('fee-terms-versions').locator('tbody tr').count()).toBe(2);
+      expect(await text(card.getByTestId('fee-terms-current'))).toContain('91 dias ou mais: 20%');
 
       await page.getByRole('link', { name: 'Faturamento' }).click();
       await page.getByRole('heading', { name: 'Faturamento', level: 2 }).waitFor();

@@ -301,7 +301,7 @@ export function FeeTermsCard({ creditorId }: { creditorId: number }) {
             </Table.ScrollContainer>
           )}
           {canManageBilling(session) ? (
-            <TermsForm key={terms.data.versions[0]?.id ?? 0} creditorId={creditorId} terms={terms.data} />
+            <TermsForm creditorId={creditorId} terms={terms.data} />
           ) : (
             <Text size="xs" c="dimmed">
               Apenas gestores e administradores alteram os honorários.
