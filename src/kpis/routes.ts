@@ -6,9 +6,25 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { requireScope } from '../http/auth.ts';
 import type { App, AppContext } from '../http/types.ts';
+import {
+  auditExport,
+  csvColumns,
+  csvFilename,
+  EXPORT_PAGE_SIZE,
+  keysetPages,
+  sendCsv,
+} from '../shared/csvExport.ts';
+import { todayIn } from '../shared/dates.ts';
 import { badRequest } from '../shared/problem.ts';
 import { AGREEMENT_OUTCOMES } from './kpis.sql.ts';
-import { computeKpis, type KpiFigure, type KpiFilters, type KpiReport, kpiDebtors } from './kpis.ts';
+import {
+  computeKpis,
+  type KpiDebtor,
+  type KpiFigure,
+  type KpiFilters,
+  type KpiReport,
+  kpiDebtors,
+} from './kpis.ts';
 import { type DsoTrend, dsoTrend, type RecoveryCurve, recoveryCurve, type TrendFilters } from './trends.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
@@ -139,6 +155,13 @@ const DsoTrendSchema = Type.Unsafe<DsoTrend>({
     'DsoTrend (src/kpis/trends.ts): to, months [{ month, from, to, complete, receivablesCents, creditSalesCents, standard, countback }]',
 });
 
+const DRILL_COLUMNS = csvColumns<KpiDebtor>([
+  { header: 'Devedor', value: (d) => d.name },
+  { header: 'Código do devedor', kind: 'int', value: (d) => d.debtorId },
+  { header: 'Valor (R$)', kind: 'money', value: (d) => d.cents },
+  { header: 'Itens', kind: 'int', value: (d) => d.count },
+]);
+
 function need<T>(value: T | undefined, name: string, figure: string): T {
   if (value === undefined) throw badRequest(`figure=${figure} needs ${name}`);
   return value;
@@ -247,5 +270,34 @@ export function kpiRoutes(app: App, { db }: AppContext) {
       },
     },
     async (request) => dsoTrend(db, requireScope(request), trendFiltersOf(request.query)),
+  );
+
+  app.get(
+    '/api/v1/kpis/debtors/export.csv',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['kpis'],
+        summary:
+          'Every debtor behind one figure of the KPIs (same filters as the drill-down), as CSV (streamed; audited)',
+        querystring: Type.Omit(KpiDrillQuery, ['cursor', 'limit']),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const q = request.query;
+      const filters = filtersOf(q);
+      const figure = figureOf(q);
+      return sendCsv(reply, {
+        filename: csvFilename(`indicadores-${q.figure}`, todayIn(scope.timeZone)),
+        columns: DRILL_COLUMNS,
+        timeZone: scope.timeZone,
+        rows: keysetPages((cursor) =>
+          kpiDebtors(db, scope, filters, figure, { cursor, limit: EXPORT_PAGE_SIZE }),
+        ),
+        beforeSend: () => auditExport(db, scope, { view: 'kpi_debtors', filters: q }),
+      });
+    },
   );
 }

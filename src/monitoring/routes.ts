@@ -8,13 +8,50 @@ import { type Static, Type } from '@sinclair/typebox';
 import { requireScope } from '../http/auth.ts';
 import type { App, AppContext } from '../http/types.ts';
 import {
+  auditExport,
+  csvColumns,
+  csvFilename,
+  EXPORT_PAGE_SIZE,
+  keysetPages,
+  sendCsv,
+} from '../shared/csvExport.ts';
+import { todayIn } from '../shared/dates.ts';
+import {
   acknowledgeAlert,
   getAlertSettings,
   listAlerts,
   setAlertEmail,
   setAlertThresholds,
 } from './alerts.ts';
-import { computeSlas, getSlaTargets, listSlaBreaches, setSlaTargets } from './slas.ts';
+import { computeSlas, getSlaTargets, listSlaBreaches, type SlaBreach, setSlaTargets } from './slas.ts';
+
+const BREACH_COLUMNS = (kind: 'first_contact' | 'reply') =>
+  csvColumns<SlaBreach>([
+    { header: 'Devedor', value: (b) => b.name },
+    { header: 'Código do devedor', kind: 'int', value: (b) => b.debtorId },
+    { header: 'Código da carteira', kind: 'int', value: (b) => b.creditorId },
+    {
+      header: kind === 'first_contact' ? 'Em atraso desde' : 'Mensagem recebida em',
+      kind: 'datetime',
+      value: (b) => b.at,
+    },
+    {
+      header: kind === 'first_contact' ? 'Primeiro contato em' : 'Respondida em',
+      kind: 'datetime',
+      value: (b) => b.answeredAt,
+    },
+    {
+      header: kind === 'first_contact' ? 'Dias até o contato' : 'Horas até a resposta',
+      kind: 'decimal',
+      decimals: 1,
+      value: (b) => b.elapsed,
+    },
+    {
+      header: kind === 'first_contact' ? 'Meta (dias)' : 'Meta (horas)',
+      kind: 'int',
+      value: (b) => b.target,
+    },
+  ]);
 
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
@@ -147,6 +184,36 @@ export function monitoringRoutes(app: App, { db }: AppContext) {
         { from: q.from, to: q.to, creditorId: q.creditorId ?? null, kind: q.kind },
         { cursor: q.cursor ?? null, limit: q.limit ?? 50 },
       );
+    },
+  );
+
+  app.get(
+    '/api/v1/slas/breaches/export.csv',
+    {
+      config: { permission: 'portfolio:read' },
+      schema: {
+        tags: ['monitoring'],
+        summary: 'Every breach of one SLA in the period, with its debtor, as CSV (streamed; audited)',
+        querystring: Type.Omit(BreachesQuery, ['cursor', 'limit']),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const q = request.query;
+      const filters = { from: q.from, to: q.to, creditorId: q.creditorId ?? null, kind: q.kind };
+      return sendCsv(reply, {
+        filename: csvFilename(
+          q.kind === 'first_contact' ? 'sla-primeiro-contato' : 'sla-resposta',
+          todayIn(scope.timeZone),
+        ),
+        columns: BREACH_COLUMNS(q.kind),
+        timeZone: scope.timeZone,
+        rows: keysetPages((cursor) =>
+          listSlaBreaches(db, scope, filters, { cursor, limit: EXPORT_PAGE_SIZE }),
+        ),
+        beforeSend: () => auditExport(db, scope, { view: 'sla_breaches', filters: q }),
+      });
     },
   );
 

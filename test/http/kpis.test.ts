@@ -217,5 +217,16 @@ describe('GET /api/v1/kpis/recovery-curve and /api/v1/kpis/dso-trend', () => {
     expect(drill.status).toBe(200);
     expect(drill.body.items.map((d) => d.name).sort()).toEqual(['José Dois', 'Maria da Silva']);
     expect((await manager(`/api/v1/kpis/debtors?${period}&figure=cohort`)).status).toBe(400);
+    const csv = await client(`/api/v1/kpis/debtors/export.csv?${period}&figure=cohort&month=2026-01`);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(
+      (await csv.text())
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')
+        .filter((l) => l !== ''),
+    ).toEqual([
+      'Devedor;Código do devedor;Valor (R$);Itens',
+      expect.stringMatching(/^Maria da Silva;\d+;1234,56;1$/),
+    ]);
   });
 });

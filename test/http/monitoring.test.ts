@@ -96,6 +96,39 @@ describe('GET /api/v1/slas and /api/v1/slas/breaches', () => {
   });
 });
 
+describe('GET /api/v1/slas/breaches/export.csv', () => {
+  it('exports every breach in scope as CSV: a client viewer only its creditor’s, another organization none', async () => {
+    const response = await manager(`/api/v1/slas/breaches/export.csv?${period}&kind=first_contact`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const lines = (await response.text())
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter((l) => l !== '');
+    expect(lines[0]).toBe(
+      'Devedor;Código do devedor;Código da carteira;Em atraso desde;Primeiro contato em;Dias até o contato;Meta (dias)',
+    );
+    expect(lines.some((l) => l.startsWith('Devedor e2;') && l.endsWith(';5;2'))).toBe(true);
+    const own = await (await client(`/api/v1/slas/breaches/export.csv?${period}&kind=first_contact`)).text();
+    expect(own).not.toContain('Devedor f1');
+    expect(own).toContain('Devedor e4');
+    const theirs = await (await otherOrg(`/api/v1/slas/breaches/export.csv?${period}&kind=reply`)).text();
+    expect(
+      theirs
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')
+        .filter((l) => l !== ''),
+    ).toHaveLength(1);
+    expect(
+      (
+        await client(
+          `/api/v1/slas/breaches/export.csv?${period}&kind=reply&creditorId=${app.seeded.a.otherCreditorId}`,
+        )
+      ).status,
+    ).toBe(404);
+  });
+});
+
 describe('SLA targets', () => {
   it('are set by a manager (audited), not by a client viewer or a collector', async () => {
     const path = `/api/v1/creditors/${app.seeded.a.otherCreditorId}/sla-targets`;

@@ -113,6 +113,8 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/kpis/dso-trend': 'portfolio:read',
   'GET /api/v1/slas': 'portfolio:read',
   'GET /api/v1/slas/breaches': 'portfolio:read',
+  'GET /api/v1/slas/breaches/export.csv': 'portfolio:read',
+  'GET /api/v1/kpis/debtors/export.csv': 'portfolio:read',
   'GET /api/v1/creditors/{id}/sla-targets': 'portfolio:read',
   'PUT /api/v1/creditors/{id}/sla-targets': 'monitoring:manage',
   'GET /api/v1/alerts': 'portfolio:read',

@@ -3,6 +3,9 @@ import type {
   AcceptOfferInput,
   Aging,
   Agreement,
+  AlertItem,
+  AlertSettings,
+  AlertThresholds,
   Cadence,
   CadenceDefaults,
   CadenceDefinition,
@@ -18,6 +21,7 @@ import type {
   DebtorCharges,
   DebtorOffers,
   DefinitionProblem,
+  DsoTrend,
   Experiment,
   Hold,
   Import,
@@ -47,16 +51,22 @@ import type {
   Receivable,
   ReceivableStatus,
   RecoveredCustomer,
+  RecoveryCurve,
   Remessa,
   RemessaOutcome,
   Session,
   Simulation,
   SkipFilters,
+  SlaBreach,
+  SlaKind,
+  SlaReport,
+  SlaTargets,
   StepChannel,
   StepTemplate,
   TaskOutcomeInput,
   TemplatePreview,
   TotpEnrollment,
+  TrendFilters,
   WorklistFilters,
   WorklistTask,
 } from './types.ts';
@@ -130,6 +140,14 @@ export const keys = {
   recovered: ['recovered'] as const,
   kpis: (filters: KpiFilters) => ['kpis', filters] as const,
   kpiDebtors: (filters: KpiFilters, figure: KpiFigure) => ['kpis', 'debtors', filters, figure] as const,
+  recoveryCurve: (filters: TrendFilters) => ['kpis', 'recovery-curve', filters] as const,
+  dsoTrend: (filters: TrendFilters) => ['kpis', 'dso-trend', filters] as const,
+  slas: (period: { from: string; to: string; creditorId?: number | null }) => ['slas', period] as const,
+  slaBreaches: (period: { from: string; to: string; creditorId?: number | null }, kind: SlaKind) =>
+    ['slas', 'breaches', period, kind] as const,
+  slaTargets: (creditorId: number) => ['slas', 'targets', creditorId] as const,
+  alerts: ['alerts'] as const,
+  alertSettings: ['alerts', 'settings'] as const,
 };
 
 /** Keyset of the open worklist: `${priority}:${id}` of the last call shown. */
@@ -366,6 +384,41 @@ export const endpoints = {
     api.get<{ items: KpiDebtor[]; nextCursor: string | null }>(
       buildUrl(`${V1}/kpis/debtors`, { ...filters, ...figure, cursor, limit: 25 }),
     ),
+
+  /** The recovery curve by month of due date, and DSO month by month (each its own request). */
+  getRecoveryCurve: (filters: TrendFilters) =>
+    api.get<RecoveryCurve>(buildUrl(`${V1}/kpis/recovery-curve`, { ...filters })),
+  getDsoTrend: (filters: TrendFilters) => api.get<DsoTrend>(buildUrl(`${V1}/kpis/dso-trend`, { ...filters })),
+
+  /** SLAs per creditor for a period, and the breaches of one of them (keyset). */
+  getSlas: (period: { from: string; to: string; creditorId?: number | null }) =>
+    api.get<SlaReport>(buildUrl(`${V1}/slas`, { ...period })),
+  listSlaBreaches: (
+    period: { from: string; to: string; creditorId?: number | null },
+    kind: SlaKind,
+    cursor: string | null,
+  ) =>
+    api.get<{ items: SlaBreach[]; nextCursor: string | null }>(
+      buildUrl(`${V1}/slas/breaches`, { ...period, kind, cursor, limit: 25 }),
+    ),
+  getSlaTargets: (creditorId: number) =>
+    api.get<SlaTargets & { custom: boolean }>(`${V1}/creditors/${creditorId}/sla-targets`),
+  /** Permission monitoring:manage (audited). */
+  setSlaTargets: (creditorId: number, targets: SlaTargets) =>
+    api.put<SlaTargets & { custom: boolean }>(`${V1}/creditors/${creditorId}/sla-targets`, targets),
+
+  /** Alerts in reach, newest first, with how many are open (the header's badge). */
+  listAlerts: (status: 'open' | 'all' = 'all') =>
+    api.get<{ items: AlertItem[]; openCount: number; nextCursor: number | null }>(
+      buildUrl(`${V1}/alerts`, { status, limit: 100 }),
+    ),
+  /** Permission monitoring:manage. */
+  acknowledgeAlert: (id: number) => api.post<AlertItem>(`${V1}/alerts/${id}/acknowledge`),
+  getAlertSettings: () => api.get<AlertSettings>(`${V1}/alert-settings`),
+  setAlertThresholds: (thresholds: Partial<AlertThresholds>) =>
+    api.put<AlertSettings>(`${V1}/alert-settings`, thresholds),
+  setAlertEmail: (subscribed: boolean) =>
+    api.put<AlertSettings>(`${V1}/alert-settings/email`, { subscribed }),
 
   /** Admins only (permission providers:manage). */
   listChannelProviders: () => api.get<{ items: ChannelProvider[] }>(`${V1}/channel-providers`),

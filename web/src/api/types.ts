@@ -1166,11 +1166,126 @@ export type KpiFigure =
   | { figure: 'promises'; outcome: 'kept' | 'broken' | 'pending' | 'withdrawn' }
   | { figure: 'agreements'; outcome: 'made' | 'broken' | 'completed' | 'cancelled' }
   | { figure: 'channel'; channel: string; stage: KpiFunnelStage }
-  | { figure: 'conversion'; versionId: number; stepKey: string; variantKey: string; converted: boolean };
+  | { figure: 'conversion'; versionId: number; stepKey: string; variantKey: string; converted: boolean }
+  | { figure: 'cohort'; month: string };
 
 export interface KpiDebtor {
   debtorId: number;
   name: string;
   cents: number;
   count: number;
+}
+
+// ---------------------------------------------------------------- KPIs over time, SLAs and alerts (src/kpis/trends.ts, src/monitoring)
+
+/** The filters of the charts over time: the dashboard's creditor (and segment), seen from `to`. */
+export interface TrendFilters {
+  to?: string | null;
+  months?: number | null;
+  creditorId?: number | null;
+}
+
+export interface CurveCohort {
+  /** 'YYYY-MM' of the due dates. */
+  month: string;
+  overdueCents: number;
+  receivables: number;
+  observedDays: number;
+  points: Array<{ day: number; recoveredCents: number; share: number | null }>;
+}
+
+export interface RecoveryCurve {
+  asOf: string;
+  maxDays: number;
+  cohorts: CurveCohort[];
+}
+
+export interface DsoMonth {
+  month: string;
+  from: string;
+  to: string;
+  complete: boolean;
+  receivablesCents: number;
+  creditSalesCents: number;
+  standard: number | null;
+  countback: number | null;
+}
+
+export interface DsoTrend {
+  to: string;
+  months: DsoMonth[];
+}
+
+export type SlaKind = 'first_contact' | 'reply';
+
+export interface SlaFigure {
+  kind: SlaKind;
+  met: number;
+  breached: number;
+  pending: number;
+  notNeeded: number;
+  compliance: number | null;
+  median: number | null;
+  p90: number | null;
+}
+
+export interface SlaTargets {
+  firstContactDays: number;
+  replyHours: number;
+}
+
+export interface CreditorSla {
+  creditorId: number;
+  targets: SlaTargets;
+  firstContact: SlaFigure;
+  reply: SlaFigure;
+}
+
+export interface SlaReport {
+  from: string;
+  to: string;
+  creditors: CreditorSla[];
+}
+
+export interface SlaBreach {
+  creditorId: number;
+  debtorId: number;
+  name: string;
+  id: number;
+  at: string;
+  answeredAt: string | null;
+  elapsed: number | null;
+  target: number;
+}
+
+export type AlertRule = 'broken_agreements_spike' | 'email_bounce_rate' | 'sla_breach_rate';
+
+export interface AlertItem {
+  id: number;
+  rule: AlertRule;
+  label: string;
+  creditorId: number;
+  creditorName: string;
+  period: string;
+  value: number;
+  threshold: number;
+  details: Record<string, unknown>;
+  raisedAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+}
+
+export interface AlertThresholds {
+  brokenSpikeK: number;
+  brokenSpikeMinCount: number;
+  bounceRate: number;
+  bounceMinSent: number;
+  slaBreachRate: number;
+  slaMinJudged: number;
+}
+
+export interface AlertSettings {
+  thresholds: AlertThresholds;
+  defaults: AlertThresholds;
+  emailOptIn: boolean;
 }

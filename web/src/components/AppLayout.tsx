@@ -13,6 +13,7 @@ import {
   canWorkTasks,
   useSession,
 } from '../session.tsx';
+import { AlertsBadge } from './kpis/AlertsSection.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 
 const NAV_ITEMS: {
@@ -115,6 +116,7 @@ export function AppLayout() {
             </Title>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <AlertsBadge />
             <Select
               aria-label="Organização"
               data-testid="org-switcher"

@@ -12,6 +12,7 @@ import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { ReceivablesPanel } from '../components/ReceivablesPanel.tsx';
 import { RemessasCard } from '../components/RemessasCard.tsx';
+import { SlaCard } from '../components/SlaCard.tsx';
 import { formatAddressLines, formatCents, formatCnpj, formatInteger } from '../lib/format.ts';
 import { parseId } from '../lib/params.ts';
 import { canImport, canImportPayments, canManageProviders, useSession } from '../session.tsx';
@@ -125,6 +126,7 @@ export function CreditorPage() {
       <NegotiationPolicyCard key={`policy-${c.id}`} creditorId={c.id} />
 
       <FeeTermsCard key={`fees-${c.id}`} creditorId={c.id} />
+      <SlaCard key={`sla-${c.id}`} creditorId={c.id} />
 
       {canManageProviders(session) && <CollectionAccountCard key={`account-${c.id}`} creditorId={c.id} />}
 

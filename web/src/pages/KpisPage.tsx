@@ -21,11 +21,15 @@ import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { endpoints, keys } from '../api/endpoints.ts';
-import type { KpiBucket, KpiFilters, KpiFunnelStage, KpiReport } from '../api/types.ts';
+import type { KpiBucket, KpiFilters, KpiFunnelStage, KpiReport, TrendFilters } from '../api/types.ts';
 import { DateField } from '../components/DateField.tsx';
+import { DsoTrendChart } from '../components/DsoTrendChart.tsx';
+import { AlertsSection } from '../components/kpis/AlertsSection.tsx';
 import { type Drill, KpiDrillDrawer } from '../components/kpis/KpiDrillDrawer.tsx';
+import { SlaSection } from '../components/kpis/SlaSection.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
+import { monthLabel, RecoveryCurveChart } from '../components/RecoveryCurveChart.tsx';
 import { formatCents, formatDate, formatInteger, todayInZone } from '../lib/format.ts';
 import { currentMonth, type Period, previousMonth, previousPeriod } from '../lib/kpis.ts';
 import { channelLabel } from '../lib/labels.ts';
@@ -502,6 +506,70 @@ function ConversionSection({ report, onDrill }: { report: KpiReport; onDrill: (d
 
 // ---------------------------------------------------------------- the page
 
+/**
+ * The charts over time, each from its own request (read side by side with the report, so the
+ * dashboard does not wait for them): the recovery curve of the last six months of due dates and DSO
+ * over the last twelve months, seen from the end of the period.
+ */
+function TrendsSection({
+  filters,
+  onDrill,
+  onPickMonth,
+}: {
+  filters: TrendFilters;
+  onDrill: (drill: Drill) => void;
+  onPickMonth: (from: string, to: string) => void;
+}) {
+  const curve = useQuery({
+    queryKey: keys.recoveryCurve(filters),
+    queryFn: () => endpoints.getRecoveryCurve(filters),
+  });
+  const trend = useQuery({ queryKey: keys.dsoTrend(filters), queryFn: () => endpoints.getDsoTrend(filters) });
+  return (
+    <SimpleGrid cols={{ base: 1, lg: 2 }}>
+      <Paper withBorder p="md">
+        <Stack gap="sm">
+          <Tooltip
+            label="Para cada mês de vencimento: a parte do que ficou em aberto no vencimento que já foi recebida, dia a dia depois dele (até 180 dias)."
+            multiline
+            w={320}
+          >
+            <Title order={4} style={{ cursor: 'help', alignSelf: 'flex-start' }}>
+              Curva de recuperação
+            </Title>
+          </Tooltip>
+          {curve.isPending && <PageLoader />}
+          {curve.isError && <ProblemAlert error={curve.error} title="Não foi possível calcular a curva" />}
+          {curve.data && (
+            <RecoveryCurveChart
+              curve={curve.data}
+              onDrill={(month) =>
+                onDrill({ figure: { figure: 'cohort', month }, title: `Vencidos em ${monthLabel(month)}` })
+              }
+            />
+          )}
+        </Stack>
+      </Paper>
+      <Paper withBorder p="md">
+        <Stack gap="sm">
+          <Tooltip
+            label="DSO de cada mês: padrão (saldo no fim do mês ÷ vendas a prazo do mês × dias) e countback (meses de vendas, do mais recente para trás, que cobrem o saldo)."
+            multiline
+            w={320}
+          >
+            <Title order={4} style={{ cursor: 'help', alignSelf: 'flex-start' }}>
+              Evolução do DSO
+            </Title>
+          </Tooltip>
+          {trend.isPending && <PageLoader />}
+          {trend.isError && <ProblemAlert error={trend.error} title="Não foi possível calcular o DSO" />}
+          {trend.data && <DsoTrendChart trend={trend.data} onPick={(m) => onPickMonth(m.from, m.to)} />}
+        </Stack>
+      </Paper>
+    </SimpleGrid>
+  );
+}
+
 function Section({ children }: { children: ReactNode }) {
   return <Stack gap="md">{children}</Stack>;
 }
@@ -647,6 +715,28 @@ export function KpisPage() {
           <ChannelsSection report={report.data} onDrill={setDrill} />
           <RollRatesSection report={report.data} />
           <ConversionSection report={report.data} onDrill={setDrill} />
+        </Section>
+      )}
+      {validPeriod && (
+        <Section>
+          <TrendsSection
+            filters={{ to: period.to, creditorId }}
+            onDrill={setDrill}
+            onPickMonth={(from, to) =>
+              set((p) => {
+                p.set('periodo', 'personalizado');
+                p.set('de', from);
+                p.set('ate', to);
+              })
+            }
+          />
+          <SlaSection
+            period={{ from: period.from, to: period.to, creditorId }}
+            creditorName={(id) =>
+              creditorOptions.find((c) => c.value === String(id))?.label ?? `Carteira ${id}`
+            }
+          />
+          <AlertsSection />
         </Section>
       )}
       <KpiDrillDrawer filters={filters} drill={drill} onClose={() => setDrill(null)} />

@@ -1,9 +1,10 @@
-import { Anchor, Button, Drawer, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Button, Drawer, Group, Stack, Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { endpoints, keys } from '../../api/endpoints.ts';
 import type { KpiFigure, KpiFilters } from '../../api/types.ts';
 import { formatCents, formatDate, formatInteger } from '../../lib/format.ts';
+import { CsvExportButton } from '../CsvExportButton.tsx';
 import { PageLoader } from '../PageLoader.tsx';
 import { ProblemAlert } from '../ProblemAlert.tsx';
 
@@ -95,9 +96,17 @@ export function KpiDrillDrawer({
     >
       {drill && (
         <Stack gap="sm">
-          <Text size="xs" c="dimmed">
-            Período de {formatDate(filters.from)} a {formatDate(filters.to)}. Maiores primeiro.
-          </Text>
+          <Group justify="space-between" align="center">
+            <Text size="xs" c="dimmed">
+              Período de {formatDate(filters.from)} a {formatDate(filters.to)}. Maiores primeiro.
+            </Text>
+            <CsvExportButton
+              path="/api/v1/kpis/debtors/export.csv"
+              query={{ ...filters, ...drill.figure }}
+              filename="indicadores-devedores.csv"
+              data-testid="kpi-drill-csv"
+            />
+          </Group>
           <DrillList filters={filters} drill={drill} />
         </Stack>
       )}
