@@ -15,6 +15,7 @@ import { TASK_OUTCOMES, type TaskOutcome } from './schema.ts';
 import { smsInbound, smsStatus, validTwilioSignature } from './sms.ts';
 import { readUnsubscribeToken } from './unsubscribe.ts';
 import { processWebhook, validSignature } from './whatsapp.ts';
+import { ScoreFactor } from '../scoring/routes.ts';
 import { claimTask, listTasks, recordOutcome } from './worklist.ts';
 
 const Timestamp = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
@@ -52,6 +53,12 @@ const Task = Type.Object({
   createdAt: Timestamp,
   doneAt: Type.Union([Timestamp, Type.Null()]),
   doneBy: Type.Union([Type.String(), Type.Null()]),
+  probability: Type.Union([Type.Number(), Type.Null()], { description: 'probability of payment (src/scoring)' }),
+  expectedRecoveryCents: Type.Union([Type.Integer(), Type.Null()]),
+  factors: Type.Array(ScoreFactor),
+  scoreKind: Type.Union([Type.Literal('model'), Type.Literal('rules'), Type.Null()]),
+  bucket: Type.String({ description: "the debtor's aging bucket today: the queue's turns" }),
+  queueRank: Type.Union([Type.Integer(), Type.Null()], { description: 'position in the open queue' }),
 });
 const TaskParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
 
@@ -260,7 +267,8 @@ export function channelRoutes(app: App, { db, config }: AppContext) {
       config: { permission: 'tasks:work' },
       schema: {
         tags: ['worklist'],
-        summary: 'The collectors’ worklist: open calls by priority (or done ones, newest first)',
+        summary:
+          'The collectors’ worklist: open calls by expected recovery, aging buckets taking weighted turns (or done ones, newest first)',
         querystring: Type.Object({
           status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('done')])),
           assigned: Type.Optional(
@@ -269,7 +277,10 @@ export function channelRoutes(app: App, { db, config }: AppContext) {
           creditorId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
           debtorId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
           after: Type.Optional(
-            Type.String({ pattern: '^\\d{1,18}:\\d{1,15}$', description: 'keyset PRIORITY:ID' }),
+            Type.String({
+              pattern: '^\\d{1,18}:\\d{1,15}$',
+              description: 'keyset QUEUE_RANK:ID of the last open call shown',
+            }),
           ),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
         }),
@@ -278,14 +289,14 @@ export function channelRoutes(app: App, { db, config }: AppContext) {
     },
     async (request) => {
       const q = request.query;
-      const [priority, id] = (q.after ?? '').split(':').map(Number);
+      const [rank] = (q.after ?? '').split(':').map(Number);
       return {
         items: await listTasks(db, requireScope(request), {
           status: q.status ?? 'open',
           assigned: q.assigned ?? 'all',
           creditorId: q.creditorId,
           debtorId: q.debtorId,
-          after: q.after && priority !== undefined && id !== undefined ? { priority, id } : undefined,
+          after: q.after && rank !== undefined ? { rank } : undefined,
           limit: q.limit ?? 50,
         }),
       };

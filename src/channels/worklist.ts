@@ -2,6 +2,8 @@ import type { Scope } from '../access/scope.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Database } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
+import { type Factor, type NamedFactor, nameFactors } from '../scoring/factors.ts';
+import { type QueueBucket, queueBucket, queueBucketSql, queueWeightSql } from '../scoring/queue.ts';
 import { type CalendarDate, isCalendarDate, todayIn } from '../shared/dates.ts';
 import { badRequest, conflict, notFound } from '../shared/problem.ts';
 import type { Channel, OutgoingMessage, SendResult } from './channel.ts';
@@ -63,6 +65,17 @@ export type WorklistTask = {
   createdAt: Date;
   doneAt: Date | null;
   doneBy: string | null;
+  /** The debtor's probability of paying (src/scoring), null when not scored yet. */
+  probability: number | null;
+  /** Probability × open balance, in centavos (rounded once when scored). */
+  expectedRecoveryCents: number | null;
+  /** The score's top factors, named in pt-BR. */
+  factors: NamedFactor[];
+  scoreKind: 'model' | 'rules' | null;
+  /** The debtor's aging bucket today (the queue's turns). */
+  bucket: QueueBucket;
+  /** Position in the open queue (1 = first); null for done tasks. */
+  queueRank: number | null;
 };
 
 const TASK_COLUMNS = `t.id, t.message_id as "messageId", t.creditor_id as "creditorId", t.debtor_id as "debtorId",
@@ -72,11 +85,43 @@ const TASK_COLUMNS = `t.id, t.message_id as "messageId", t.creditor_id as "credi
   coalesce((select max(i.days_late) from outbound_message_items i where i.org_id = t.org_id and i.message_id = t.message_id), 0)
     as "daysLate",
   t.assigned_to as "assignedTo", t.status, t.outcome, t.note, t.promise_date as "promiseDate",
-  t.promise_cents as "promiseCents", t.created_at as "createdAt", t.done_at as "doneAt", t.done_by as "doneBy"`;
+  t.promise_cents as "promiseCents", t.created_at as "createdAt", t.done_at as "doneAt", t.done_by as "doneBy",
+  s.probability, s.expected_recovery_cents as "expectedRecoveryCents", coalesce(s.factors, '[]'::jsonb) as factors,
+  m.kind as "scoreKind"`;
+
+/** A task's debtor and, when scored, the debtor's current score and the kind of model behind it. */
+const TASK_JOINS = `join debtors d on d.org_id = t.org_id and d.id = t.debtor_id
+  left join debtor_scores s on s.org_id = t.org_id and s.debtor_id = t.debtor_id
+  left join score_models m on m.org_id = s.org_id and m.id = s.model_id`;
+const TASK_FROM = `collector_tasks t ${TASK_JOINS}`;
+
+type TaskRow = Omit<WorklistTask, 'factors' | 'bucket' | 'queueRank'> & {
+  factors: Factor[];
+  daysLateNow: number;
+  queueRank: number | null;
+};
+
+function shaped(row: TaskRow): WorklistTask {
+  const { daysLateNow, ...task } = row;
+  return {
+    ...task,
+    expectedRecoveryCents: task.expectedRecoveryCents === null ? null : Number(task.expectedRecoveryCents),
+    factors: nameFactors(task.factors),
+    bucket: queueBucket(daysLateNow),
+  };
+}
+
+/** Days the debtor's oldest past-due receivable is late today (0 when nothing is past due). */
+const DAYS_LATE_NOW = (today: string) => `coalesce((select max(${today} - r.due_date) from receivables r
+   where r.org_id = t.org_id and r.debtor_id = t.debtor_id and r.status in ('open', 'partially_paid')
+     and r.due_date < ${today}), 0)`;
 
 /**
- * The worklist: open tasks by priority (highest first), for the whole team, the caller, or nobody yet;
- * or the tasks done, newest first. A client viewer's creditors limit it like every read.
+ * The worklist. Open tasks come in queue order (src/scoring/queue.ts): by the debtor's aging bucket
+ * today, each bucket by expected recovery (unscored calls after, by régua priority), the buckets taking
+ * weighted turns so that early cases are never starved by big late tickets; `after` is the queue rank
+ * of the last call shown. Done tasks come newest first. For the whole team, the caller, or nobody yet;
+ * a client viewer's creditors limit it like every read.
  */
 export async function listTasks(
   db: Database,
@@ -86,38 +131,62 @@ export async function listTasks(
     assigned: 'me' | 'unassigned' | 'all';
     creditorId?: number;
     debtorId?: number;
-    /** Keyset of open tasks: after (priority, id). */
-    after?: { priority: number; id: number };
+    /** Keyset of open tasks: after this queue rank. */
+    after?: { rank: number };
     limit: number;
   },
 ): Promise<WorklistTask[]> {
-  const order = filter.status === 'open' ? 't.priority desc, t.id desc' : 't.done_at desc, t.id desc';
-  return withTenant(db, scope.orgId, (tx) =>
-    tx.query<WorklistTask>(
-      `select ${TASK_COLUMNS}
-         from collector_tasks t join debtors d on d.org_id = t.org_id and d.id = t.debtor_id
-        where t.org_id = $1 and t.status = $2
+  const today = todayIn(scope.timeZone);
+  const where = `t.org_id = $1 and t.status = $2
           and ($3::bigint[] is null or t.creditor_id = any($3))
           and ($4::bigint is null or t.creditor_id = $4)
           and ($5::bigint is null or t.debtor_id = $5)
-          and case $6 when 'me' then t.assigned_to = $7 when 'unassigned' then t.assigned_to is null else true end
-          and ($8::bigint is null or (t.priority, t.id) < ($8::bigint, $9::bigint))
-        order by ${order}
-        limit $10`,
-      [
-        scope.orgId,
-        filter.status,
-        scope.creditorIds,
-        filter.creditorId ?? null,
-        filter.debtorId ?? null,
-        filter.assigned,
-        scope.userId,
-        filter.after?.priority ?? null,
-        filter.after?.id ?? null,
-        filter.limit,
-      ],
-    ),
+          and case $6 when 'me' then t.assigned_to = $7 when 'unassigned' then t.assigned_to is null else true end`;
+  const params = [
+    scope.orgId,
+    filter.status,
+    scope.creditorIds,
+    filter.creditorId ?? null,
+    filter.debtorId ?? null,
+    filter.assigned,
+    scope.userId,
+    today,
+    filter.limit,
+  ];
+  const rows = await withTenant(db, scope.orgId, (tx) =>
+    filter.status === 'open'
+      ? tx.query<TaskRow>(
+          `with base as (
+             select t.id, t.priority, s.expected_recovery_cents as value, ${DAYS_LATE_NOW('$8::date')} as days
+               from collector_tasks t left join debtor_scores s on s.org_id = t.org_id and s.debtor_id = t.debtor_id
+              where ${where}
+           ),
+           ranked as (
+             select b.*, row_number() over (partition by ${queueBucketSql('b.days')}
+                                            order by b.value desc nulls last, b.priority desc, b.id desc) as rn
+               from base b
+           ),
+           queued as (
+             select r.id, r.days, row_number() over (order by (r.rn - 1) / ${queueWeightSql('r.days')},
+                                                     r.value desc nulls last, r.priority desc, r.id desc) as rank
+               from ranked r
+           ),
+           page as (select * from queued where ($10::bigint is null or rank > $10) order by rank limit $9)
+           select ${TASK_COLUMNS}, p.days as "daysLateNow", p.rank::int as "queueRank"
+             from page p join collector_tasks t on t.org_id = $1 and t.id = p.id ${TASK_JOINS}
+            order by p.rank`,
+          [...params, filter.after?.rank ?? null],
+        )
+      : tx.query<TaskRow>(
+          `select ${TASK_COLUMNS}, ${DAYS_LATE_NOW('$8::date')} as "daysLateNow", null::int as "queueRank"
+             from ${TASK_FROM}
+            where ${where}
+            order by t.done_at desc, t.id desc
+            limit $9`,
+          params,
+        ),
   );
+  return rows.map(shaped);
 }
 
 /** Takes an open task for the calling collector (or gives it back with `release`). */
@@ -143,13 +212,13 @@ export async function claimTask(
       taskId,
       release ? null : scope.userId,
     ]);
-    const [row] = await tx.query<WorklistTask>(
-      `select ${TASK_COLUMNS} from collector_tasks t join debtors d on d.org_id = t.org_id and d.id = t.debtor_id
-        where t.org_id = $1 and t.id = $2`,
-      [scope.orgId, taskId],
+    const [row] = await tx.query<TaskRow>(
+      `select ${TASK_COLUMNS}, ${DAYS_LATE_NOW('$3::date')} as "daysLateNow", null::int as "queueRank"
+         from ${TASK_FROM} where t.org_id = $1 and t.id = $2`,
+      [scope.orgId, taskId, todayIn(scope.timeZone)],
     );
     if (!row) throw notFound(`task ${taskId}`);
-    return row;
+    return shaped(row);
   });
 }
 
@@ -272,12 +341,12 @@ export async function recordOutcome(
       before: contacts?.before ?? null,
       after: { taskId, ...input, contacts: contacts?.after ?? undefined },
     });
-    const [row] = await tx.query<WorklistTask>(
-      `select ${TASK_COLUMNS} from collector_tasks t join debtors d on d.org_id = t.org_id and d.id = t.debtor_id
-        where t.org_id = $1 and t.id = $2`,
-      [scope.orgId, taskId],
+    const [row] = await tx.query<TaskRow>(
+      `select ${TASK_COLUMNS}, ${DAYS_LATE_NOW('$3::date')} as "daysLateNow", null::int as "queueRank"
+         from ${TASK_FROM} where t.org_id = $1 and t.id = $2`,
+      [scope.orgId, taskId, todayIn(scope.timeZone)],
     );
     if (!row) throw notFound(`task ${taskId}`);
-    return row;
+    return shaped(row);
   });
 }

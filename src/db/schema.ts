@@ -8,3 +8,4 @@ export * from '../payments/schema.ts';
 export * from '../portfolio/schema.ts';
 export * from '../billing/schema.ts';
 export * from '../monitoring/schema.ts';
+export * from '../scoring/schema.ts';

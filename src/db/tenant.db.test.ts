@@ -50,6 +50,8 @@ const TENANT_TABLES = [
   'alerts',
   'alert_subscriptions',
   'alert_emails',
+  'score_models',
+  'debtor_scores',
 ];
 
 describe('row-level security', () => {

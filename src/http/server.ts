@@ -21,6 +21,7 @@ import { paymentRoutes, publicPaymentRoutes } from '../payments/routes.ts';
 import { portalRoutes } from '../portal/routes.ts';
 import { portfolioRoutes } from '../portfolio/routes.ts';
 import { reportRoutes } from '../reports/routes.ts';
+import { scoringRoutes } from '../scoring/routes.ts';
 import { Problem } from '../shared/problem.ts';
 import { authenticator, authorize } from './auth.ts';
 import { loggerOptions } from './logging.ts';
@@ -173,6 +174,7 @@ export async function buildServer(
     monitoringRoutes(typed, context);
     reportRoutes(typed, context);
     billingRoutes(typed, context);
+    scoringRoutes(typed, context);
   });
 
   const hasWeb = existsSync(`${WEB_ROOT}index.html`);

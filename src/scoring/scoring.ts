@@ -1,4 +1,5 @@
 import { canSeeCreditor, type Scope } from '../access/scope.ts';
+import { appendAudit } from '../audit/log.ts';
 import type { Database, SqlExecutor } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { addDays, type CalendarDate, todayIn } from '../shared/dates.ts';
@@ -336,6 +337,24 @@ export async function trainCreditor(
       };
     const model = await saveModel(tx, scope.orgId, built);
     const scored = await scoreCases(tx, scope.orgId, model, scope.timeZone);
+    await appendAudit(tx, {
+      orgId: scope.orgId,
+      actor: scope.actor,
+      action: 'score.train',
+      entity: 'creditor',
+      entityId: creditor,
+      before: null,
+      after: {
+        modelId: model.id,
+        asOf,
+        kind: model.kind,
+        auc: model.auc,
+        nTrain: model.nTrain,
+        nTest: model.nTest,
+        reason: model.reason,
+        scored,
+      },
+    });
     return {
       model,
       scored,
@@ -391,10 +410,11 @@ export type DebtorScore = {
   asOf: CalendarDate;
   scoredAt: Date;
   factors: NamedFactor[];
-  model: Pick<
-    ScoreModel,
-    'id' | 'kind' | 'auc' | 'trainedAt' | 'asOf' | 'reason' | 'nTrain' | 'nTest' | 'labelDays'
-  >;
+  model: Pick<ScoreModel, 'kind' | 'auc' | 'asOf' | 'reason' | 'nTrain' | 'nTest' | 'labelDays'> & {
+    id: number;
+    /** ISO timestamp (from JSON). */
+    trainedAt: string;
+  };
 };
 
 /** A debtor's current score with its named factors and the model behind it; null when it has none (nothing past due). */
