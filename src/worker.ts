@@ -9,6 +9,7 @@ import { releaseOrphanedJobs, startWorker, type Worker } from './jobs/queue.ts';
 import { applyRetention } from './lgpd/anonymize.ts';
 import { alertsJobHandler } from './monitoring/jobs.ts';
 import { portalUrl, signPortalLink } from './portal/links.ts';
+import { scoreJobHandler } from './scoring/jobs.ts';
 
 export type Background = { jobs: Worker; dispatcher: Dispatcher; stop(): Promise<void> };
 
@@ -27,7 +28,7 @@ export async function startBackground(
   const orphans = await releaseOrphanedJobs(db);
   if (orphans > 0) log(`Resuming ${orphans} background job(s) left by a stopped process.`);
   const alertMail = { smtpUrl: config.systemSmtpUrl, from: config.mailFrom, publicUrl: config.publicUrl };
-  const jobs = startWorker(db, [importJobHandler(db), alertsJobHandler(db, alertMail)], {
+  const jobs = startWorker(db, [importJobHandler(db), alertsJobHandler(db, alertMail), scoreJobHandler(db)], {
     concurrency: 2,
     onError: onError('background job'),
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { type Seeded, seedTwoOrganizations } from '../../test/support/seed.ts';
 import { type FeatureRow, featuresSql, featureVector, LABEL_DAYS, rawOf } from './features.ts';
+import { enqueueDailyScoring, SCORE_JOB, scoreJobHandler } from './jobs.ts';
 import { predict, standardize } from './model.ts';
 import { currentModel, debtorScore, trainAll, trainCreditor } from './scoring.ts';
 import { writeSyntheticHistory } from './synthetic.ts';
@@ -136,5 +137,28 @@ describe('the payment model of a creditor', () => {
     await expect(currentModel(test.db, seeded.a.scope, seeded.b.creditorId)).rejects.toMatchObject({
       status: 404,
     });
+  }, 120_000);
+
+  it('is refreshed by one job per organization and business day, for every creditor', async () => {
+    const { orgId } = seeded.a.scope;
+    expect(await enqueueDailyScoring(test.db, orgId, '2026-11-16')).toBe(true);
+    expect(await enqueueDailyScoring(test.db, orgId, '2026-11-16')).toBe(false);
+    const [job] = await test.db.query<{ id: number; payload: Record<string, unknown> }>(
+      'select id, payload from jobs where org_id = $1 and kind = $2',
+      [orgId, SCORE_JOB],
+    );
+    if (!job) throw new Error('no job');
+    await scoreJobHandler(test.db).run(
+      { id: job.id, orgId, kind: SCORE_JOB, payload: job.payload, attempts: 1, maxAttempts: 3 },
+      { extendLease: async () => {} },
+    );
+    const models = await test.db.query<{ creditorId: number; kind: string }>(
+      `select creditor_id as "creditorId", kind from score_models where org_id = $1 and as_of = '2026-11-16' order by 1`,
+      [orgId],
+    );
+    expect(models).toEqual([
+      { creditorId: seeded.a.creditorId, kind: 'model' },
+      { creditorId: seeded.a.otherCreditorId, kind: 'rules' },
+    ]);
   }, 120_000);
 });
