@@ -3,6 +3,7 @@ import { breakOverdueAgreements } from '../payments/agreements.ts';
 import { enqueueAlertEvaluation } from '../monitoring/jobs.ts';
 import { breakOverduePromises } from '../payments/allocate.ts';
 import { registerPendingCharges } from '../payments/collectionAccount.ts';
+import { enqueueDailyScoring } from '../scoring/jobs.ts';
 import { isBankBusinessDay, localDateIn } from './calendar.ts';
 import { type PlanResult, planDay } from './planner.ts';
 
@@ -49,6 +50,8 @@ export async function schedulerTick(
     // So are agreements with a payment late beyond their tolerance: the originals come back.
     await breakOverdueAgreements(db, org.id, date);
     const result = await planDay(db, org.id, date, { now });
+    // The behavioural scores (src/scoring) are retrained and refreshed by a job, once per business day.
+    if (result.businessDay) await enqueueDailyScoring(db, org.id, date);
     if (result.businessDay) options.onPlanned?.(org.id, result);
   }
 }
