@@ -6,6 +6,7 @@ import { kpisBenchmark } from './kpis.ts';
 import { portalBenchmark } from './portal.ts';
 import { reconcileBenchmark } from './reconcile.ts';
 import { reportsBenchmark } from './reports.ts';
+import { scoringBenchmark } from './scoring.ts';
 import { webhooksBenchmark } from './webhooks.ts';
 
 /** `npm run bench [-- NAME] [options]`: every benchmark, or the one named, with its own options. */
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   kpis: kpisBenchmark,
   billing: billingBenchmark,
   report: reportsBenchmark,
+  score: scoringBenchmark,
 };
 
 const [first, ...rest] = process.argv.slice(2);

@@ -30,6 +30,7 @@ import { runAsJob } from '../jobs/queue.ts';
 import { applyRetention } from '../lgpd/anonymize.ts';
 import { importPaymentFile } from '../payments/intake.ts';
 import { findCreditor } from '../portfolio/creditors.ts';
+import { SCORE_USAGE, scoreCommand } from '../scoring/cli.ts';
 import { banner, startRegua } from '../server.ts';
 import { isCalendarDate } from '../shared/dates.ts';
 import { Problem } from '../shared/problem.ts';
@@ -52,6 +53,7 @@ Usage:
                                            take in a CNAB 240/400 retorno or an OFX statement
   regua lgpd retention [--dry-run]         anonymize debtors whose debts closed more than 5 years ago
   regua migrate                            bring the database schema up to date
+  ${SCORE_USAGE}
   regua audit verify [--org SLUG]          check every organization's audit trail for tampering
   regua backup [FILE]                      back up the embedded database (stop the server first)
   regua restore FILE [--force]             restore a backup into the embedded data directory
@@ -479,6 +481,8 @@ async function main(argv: string[]) {
         );
       });
     }
+    case 'score':
+      return withDatabase(config, (db) => scoreCommand(db, rest, (line) => console.log(line)));
     case 'migrate':
       return withDatabase(config, async (db) => {
         const applied = await migrate(db);

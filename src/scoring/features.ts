@@ -202,7 +202,7 @@ closed as materialized (
    order by c.receivable_id, c.changed_at, c.id
 ),
 rs as materialized (
-  select r.id, r.debtor_id, r.due_date, r.billed_on, r.open_now, p.days, p.cents,
+  select r.id, r.debtor_id, r.due_date, r.billed_on, r.open_now, p.days, p.cents, p.last_paid_on,
          cl.closed_on, coalesce(cl.closed_cents, 0) as closed_cents, coalesce(cl.closed_paid, false) as closed_paid,
          case when r.status = 'paid' then coalesce(case when cl.closed_paid then cl.closed_on end, p.last_paid_on) end as settled_on
     from r left join paid p on p.receivable_id = r.id left join closed cl on cl.receivable_id = r.id
@@ -212,6 +212,7 @@ open_at as materialized (
   select c.c, x.debtor_id, x.due_date, x.owed, x.paid_window
     from rs
     join cuts c on rs.due_date < c.c and rs.billed_on <= c.c
+               and (rs.open_now > 0 or rs.closed_on > c.c or rs.last_paid_on > c.c)
     cross join lateral (
       select rs.debtor_id, rs.due_date,
              rs.open_now + coalesce((select sum(u.cents) from unnest(rs.days, rs.cents) u(d, cents) where u.d > c.c), 0)
@@ -223,7 +224,6 @@ open_at as materialized (
                  : '0 * $5::int'
              } as paid_window
     ) x
-   where rs.open_now > 0 or rs.closed_on > c.c or rs.days[array_length(rs.days, 1)] > c.c
 ),
 cases as materialized (
   select c, debtor_id, max(c - due_date) as days_late, sum(owed)::bigint as open_cents, count(*)::int as open_count,
