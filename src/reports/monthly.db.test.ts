@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { seededDatabaseForFile } from '../../test/support/seed.ts';
 import { scopeFor } from '../access/scope.ts';
 import { GOLDEN_NOW, type GoldenIds, seedGoldenPortfolio } from '../kpis/golden.ts';
+import { takePayments } from '../payments/allocate.ts';
 import { createCreditor } from '../portfolio/creditors.ts';
 import { cnpjFromBase } from '../shared/documents.ts';
 import { Problem } from '../shared/problem.ts';
@@ -41,6 +42,25 @@ beforeAll(async () => {
   creditorB = b.id;
   ids = await seedGoldenPortfolio(db, seeded.a.scope, a.id);
   await seedGoldenPortfolio(db, seeded.b.scope, b.id, 10);
+
+  // The other creditor of organization A (the seed's Cliente Um) is paid and contacted in the same
+  // months: Maria pays 100,00 of T-1 on 02-12 and gets an SMS on 03-05. Neither may count for Golden.
+  await takePayments(db, seeded.a.scope, [
+    {
+      source: 'pix',
+      naturalKey: 'report:other',
+      amountCents: 10_000,
+      paidOn: '2026-02-12',
+      seuNumero: 'T-1',
+      raw: {},
+    },
+  ]);
+  await db.query(
+    `insert into outbound_messages (org_id, creditor_id, debtor_id, channel, purpose, idempotency_key, body, status, sent_at)
+     select org_id, creditor_id, debtor_id, 'sms', 'reminder', 'report:other-sms', 'x', 'sent', '2026-03-05T10:00-03:00'
+       from receivables where org_id = $1 and creditor_id = $2 and external_id = 'T-1'`,
+    [seeded.a.scope.orgId, seeded.a.creditorId],
+  );
 
   // March's actions beyond the golden ones: a prior-notice letter and a negativação (sent), a call done
   // (not answered) and a call opened and still waiting.
@@ -334,8 +354,12 @@ describe('scope', () => {
     expect(months).toMatchObject({ status: 404 });
     // The viewer's own creditor (the seed's Cliente Um, billed January to March 2026) answers.
     const own = await monthlyReport(db, viewer, { creditorId: seeded.a.creditorId, month: '2026-02' }, now);
-    // Maria's T-2 (500,00, 300,00 paid before the import: 200,00 open, due 02-28) and T-1 (1.234,56, 28 days late).
-    expect(own.portfolio.totalCents).toBe(123_456 + 20_000);
+    // Maria's T-2 (500,00, 300,00 paid before the import: 200,00 open, due 02-28) and T-1 (1.234,56 less the
+    // 100,00 paid on 02-12, 28 days late).
+    expect(own.portfolio.totalCents).toBe(123_456 - 10_000 + 20_000);
+    expect(own.recovery.bySource).toEqual([{ source: 'pix', cents: 10_000, payments: 1 }]);
+    const march = await monthlyReport(db, viewer, { creditorId: seeded.a.creditorId, month: '2026-03' }, now);
+    expect(march.actions.byChannel.map((c) => [c.channel, c.total])).toEqual([['sms', 1]]);
   });
 
   it('the other organization’s copy at ten times the amounts answers its own figures', async () => {
