@@ -159,6 +159,10 @@ describe('the XLSX', () => {
     expect(resumo?.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
     const closed = await load(await monthlyReportXlsx(sampleReport()));
     expect(closed.getWorksheet('Resumo')?.getCell('A2').value).toBe('Operação (BPO)');
+    // Generated at 15:00Z: 12:00 on São Paulo's wall clock.
+    expect(closed.getWorksheet('Resumo')?.getCell('B10').value).toEqual(
+      new Date(Date.UTC(2026, 3, 15, 12, 0)),
+    );
   });
 
   it('writes an empty month as zeros and "sem dados", never a made-up ratio', async () => {

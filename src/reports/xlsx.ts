@@ -39,6 +39,27 @@ export function sheetDate(date: CalendarDate): Date {
   return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1));
 }
 
+/**
+ * An instant as the spreadsheet date-time a person in `timeZone` reads on the wall clock (a sheet has
+ * no time zones: exceljs writes a Date's UTC fields).
+ */
+export function sheetDateTime(iso: string, timeZone: string): Date {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return new Date(
+    Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')),
+  );
+}
+
 type Cell = string | number | Date | null;
 type Column = { header: string; width: number; format?: string };
 
@@ -129,7 +150,7 @@ function summarySheet(workbook: ExcelJS.Workbook, r: MonthlyReport) {
   put('Fim do período', sheetDate(h.to), DATE_FORMAT);
   put('Dados até', sheetDate(h.dataUntil), DATE_FORMAT);
   put('Situação', h.status === 'closed' ? 'Fechado' : 'Parcial (período em andamento)');
-  put('Gerado em', new Date(h.generatedAt), 'dd/mm/yyyy hh:mm');
+  put('Gerado em', sheetDateTime(h.generatedAt, h.timeZone), 'dd/mm/yyyy hh:mm');
   row++;
   const head = s.getRow(row);
   head.values = ['Principais números', monthLabel(h.month), monthLabel(h.previousMonth)];
