@@ -347,7 +347,7 @@ export function importRoutes(app: App, { db, config, wakeWorker }: AppContext) {
         rows: keysetAfter(
           (afterSeq: number | undefined, limit) => importErrorsAfter(db, scope, id, afterSeq, limit),
           (last) => last.seq,
-          EXPORT_PAGE_SIZE * 4,
+          EXPORT_PAGE_SIZE,
         ),
         beforeSend: () => auditExport(db, scope, { view: 'import_errors', filters: { importId: id } }),
       });

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
 import { tenantQuery, withTenant } from '../db/tenant.ts';
@@ -77,7 +77,8 @@ export async function listDebtors(
   scope: Scope,
   filter: { creditorId?: number; q?: string; cursor?: string; limit?: number },
 ): Promise<{ items: Debtor[]; nextCursor: string | null }> {
-  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+  // The route caps a page at 500; CSV exports read 2,000 at a time (EXPORT_PAGE_SIZE).
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 2_000);
   const conditions: (SQL | undefined)[] = [eq(debtors.orgId, scope.orgId), visible(scope)];
   if (filter.creditorId !== undefined) conditions.push(eq(debtors.creditorId, filter.creditorId));
   const q = filter.q?.trim();
@@ -89,7 +90,8 @@ export async function listDebtors(
   }
   if (filter.cursor) {
     const [name, id] = decodeCursor<[string, number]>(filter.cursor, ['string', 'number']);
-    conditions.push(or(gt(debtors.name, name), and(eq(debtors.name, name), gt(debtors.id, id))));
+    // A row comparison, so the scan of debtors_name_idx starts right after the cursor (see receivables.ts).
+    conditions.push(sql`(${debtors.name}, ${debtors.id}) > (${name}::text, ${id}::bigint)`);
   }
   const rows = await withTenant(db, scope.orgId, (tx) =>
     tx.orm

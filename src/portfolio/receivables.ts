@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
@@ -49,7 +49,8 @@ export async function listReceivables(
   filter: ReceivableFilter,
 ): Promise<{ items: Receivable[]; nextCursor: string | null }> {
   const today = todayIn(scope.timeZone);
-  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+  // The route caps a page at 500; CSV exports read 2,000 at a time (EXPORT_PAGE_SIZE).
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 2_000);
   const conditions: (SQL | undefined)[] = [eq(receivables.orgId, scope.orgId)];
   if (scope.creditorIds !== null) conditions.push(inArray(receivables.creditorId, scope.creditorIds));
   if (filter.creditorId !== undefined) conditions.push(eq(receivables.creditorId, filter.creditorId));
@@ -80,9 +81,10 @@ export async function listReceivables(
   }
   if (filter.cursor) {
     const [dueDate, id] = decodeCursor<[string, number]>(filter.cursor, ['string', 'number']);
-    conditions.push(
-      or(gt(receivables.dueDate, dueDate), and(eq(receivables.dueDate, dueDate), gt(receivables.id, id))),
-    );
+    // A row comparison, not (a > x or a = x and b > y): PostgreSQL starts the index scan of
+    // receivables_due_idx right after the cursor instead of filtering every earlier row, so page N
+    // costs what page 1 does (exports read every page).
+    conditions.push(sql`(${receivables.dueDate}, ${receivables.id}) > (${dueDate}::date, ${id}::bigint)`);
   }
   const rows = await withTenant(db, scope.orgId, (tx) =>
     tx.orm

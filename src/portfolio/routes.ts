@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { Scope } from '../access/scope.ts';
 import { requireScope } from '../http/auth.ts';
 import {
   Aging,
@@ -12,7 +13,14 @@ import {
   Receivable,
 } from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
-import { auditExport, csvFilename, EXPORT_PAGE_SIZE, keysetPages, sendCsv } from '../shared/csvExport.ts';
+import {
+  auditExport,
+  concatPages,
+  csvFilename,
+  EXPORT_PAGE_SIZE,
+  keysetPages,
+  sendCsv,
+} from '../shared/csvExport.ts';
 import { isCalendarDate, todayIn } from '../shared/dates.ts';
 import { badRequest } from '../shared/problem.ts';
 import { listConsents, recordConsent } from './consents.ts';
@@ -231,12 +239,22 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
     },
     async (request, reply) => {
       const scope = requireScope(request);
+      // Name order is an index range scan within one creditor (debtors_name_idx): creditor by creditor.
+      const creditorIds =
+        request.query.creditorId !== undefined
+          ? [request.query.creditorId]
+          : await visibleCreditorIds(db, scope);
       return sendCsv(reply, {
         filename: csvFilename('devedores', todayIn(scope.timeZone)),
         columns: DEBTOR_COLUMNS,
         timeZone: scope.timeZone,
-        rows: keysetPages((cursor) =>
-          listDebtors(db, scope, { ...request.query, cursor, limit: EXPORT_PAGE_SIZE }),
+        rows: concatPages(
+          creditorIds.map(
+            (creditorId) => () =>
+              keysetPages((cursor) =>
+                listDebtors(db, scope, { ...request.query, creditorId, cursor, limit: EXPORT_PAGE_SIZE }),
+              ),
+          ),
         ),
         beforeSend: () => auditExport(db, scope, { view: 'debtors', filters: request.query }),
       });
@@ -305,17 +323,33 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
     async (request, reply) => {
       const scope = requireScope(request);
       const filter = receivableFilter(request.query);
+      // The list's order (due date, id) is an index range scan within one creditor: without a creditor
+      // or debtor filter the export walks the visible creditors one after the other (by id).
+      const creditorIds =
+        filter.creditorId !== undefined || filter.debtorId !== undefined
+          ? [filter.creditorId]
+          : await visibleCreditorIds(db, scope);
       return sendCsv(reply, {
         filename: csvFilename('recebiveis', todayIn(scope.timeZone)),
         columns: RECEIVABLE_COLUMNS,
         timeZone: scope.timeZone,
-        rows: keysetPages((cursor) =>
-          listReceivables(db, scope, { ...filter, cursor, limit: EXPORT_PAGE_SIZE }),
+        rows: concatPages(
+          creditorIds.map(
+            (creditorId) => () =>
+              keysetPages((cursor) =>
+                listReceivables(db, scope, { ...filter, creditorId, cursor, limit: EXPORT_PAGE_SIZE }),
+              ),
+          ),
         ),
         beforeSend: () => auditExport(db, scope, { view: 'receivables', filters: request.query }),
       });
     },
   );
+}
+
+/** The creditors the scope sees, by id (a client viewer: only its own). */
+async function visibleCreditorIds(db: AppContext['db'], scope: Scope): Promise<number[]> {
+  return (await listCreditors(db, scope)).map((c) => c.id).sort((a, b) => a - b);
 }
 
 /** The list's filters from its query string (statuses and dates checked). */

@@ -110,6 +110,8 @@ export const debtors = pgTable(
     unique('debtors_document_key').on(t.orgId, t.creditorId, t.document),
     // A payer's CPF/CNPJ, whatever the creditor (payments, reconciliation).
     index('debtors_document_idx').on(t.orgId, t.document),
+    // The debtors list's order (name, id) within a creditor: its keyset pages, and CSV exports, are index scans.
+    index('debtors_name_idx').on(t.orgId, t.creditorId, t.name, t.id),
     foreignKey({ columns: [t.orgId, t.creditorId], foreignColumns: [creditors.orgId, creditors.id] }),
     check('debtors_kind_check', sql`${t.kind} in ('person','company')`),
     check(

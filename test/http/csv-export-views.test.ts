@@ -24,7 +24,7 @@ let otherOrg: Awaited<ReturnType<typeof loginAs>>;
 let bulkImportId = 0;
 
 const PLAN_DATE = '2026-02-03';
-const BULK_DEBTORS = 620;
+const BULK_DEBTORS = 2_100;
 const REJECTED = 2_100;
 
 const json = (method: string, body: unknown) => ({

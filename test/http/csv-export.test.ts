@@ -14,8 +14,11 @@ let manager: Awaited<ReturnType<typeof loginAs>>;
 let client: Awaited<ReturnType<typeof loginAs>>;
 let otherOrg: Awaited<ReturnType<typeof loginAs>>;
 
-/** Bulk portfolio of the first creditor: 620 new debtors, 1,240 receivables (more than 2 list pages). */
-const BULK_DEBTORS = 620;
+/**
+ * Bulk portfolio of the first creditor: 2,100 new debtors and 4,200 receivables, more than one page of
+ * an export (EXPORT_PAGE_SIZE, 2,000) and many pages of the list (500).
+ */
+const BULK_DEBTORS = 2_100;
 const BULK_RECEIVABLES = BULK_DEBTORS * 2;
 
 beforeAll(async () => {
@@ -91,12 +94,23 @@ describe('GET /api/v1/receivables/export.csv', () => {
     expect(csv.text.replace(/"[^"]*"/g, '').includes('\n\n')).toBe(false);
     const [header, ...rows] = csv.records;
     expect(header?.slice(0, 4)).toEqual(['Devedor', 'CPF/CNPJ', 'Código do título', 'Nº do documento']);
-    const list = await listAll<{ id: number; externalId: string }>(manager, '/api/v1/receivables');
-    // Seed: 3 + 1 in the organization, plus the bulk ones; more than two pages of the list.
+    const list = await listAll<{ id: number; creditorId: number }>(manager, '/api/v1/receivables');
+    // Seed: 3 + 1 in the organization, plus the bulk ones.
     expect(list.length).toBe(BULK_RECEIVABLES + 4);
     expect(rows.length).toBe(list.length);
     const idColumn = header?.indexOf('ID do título') ?? -1;
-    expect(rows.map((r) => Number(r[idColumn]))).toEqual(list.map((r) => r.id));
+    // Without a creditor filter: creditor after creditor (by id), each in the list's order.
+    const byCreditor = [...list].sort((a, b) => a.creditorId - b.creditorId);
+    expect(rows.map((r) => Number(r[idColumn]))).toEqual(byCreditor.map((r) => r.id));
+  });
+
+  it('with a creditor, streams exactly the list’s rows in the list’s order, across export pages', async () => {
+    const query = `creditorId=${app.seeded.a.creditorId}`;
+    const csv = await csvOf(manager, `/api/v1/receivables/export.csv?${query}`);
+    const list = await listAll<{ id: number }>(manager, `/api/v1/receivables?${query}`);
+    expect(list.length).toBe(BULK_RECEIVABLES + 3);
+    const idColumn = csv.records[0]?.indexOf('ID do título') ?? -1;
+    expect(csv.records.slice(1).map((r) => Number(r[idColumn]))).toEqual(list.map((r) => r.id));
   });
 
   it('writes money with a decimal comma, dates as dd/mm/aaaa and guards formulas', async () => {
@@ -177,11 +191,16 @@ describe('GET /api/v1/receivables/export.csv', () => {
 
 describe('GET /api/v1/debtors/export.csv', () => {
   it('streams every debtor of the list across pages, filters included', async () => {
-    const csv = await csvOf(manager, '/api/v1/debtors/export.csv');
-    const list = await listAll<{ id: number }>(manager, '/api/v1/debtors');
-    expect(list.length).toBe(BULK_DEBTORS + 3);
+    const csv = await csvOf(manager, `/api/v1/debtors/export.csv?creditorId=${app.seeded.a.creditorId}`);
+    const list = await listAll<{ id: number }>(
+      manager,
+      `/api/v1/debtors?creditorId=${app.seeded.a.creditorId}`,
+    );
+    expect(list.length).toBe(BULK_DEBTORS + 2);
     const idColumn = csv.records[0]?.indexOf('ID do devedor') ?? -1;
     expect(csv.records.slice(1).map((r) => Number(r[idColumn]))).toEqual(list.map((r) => r.id));
+    const all = await csvOf(manager, '/api/v1/debtors/export.csv');
+    expect(all.records.length - 1).toBe(BULK_DEBTORS + 3);
 
     const one = await csvOf(manager, `/api/v1/debtors/export.csv?creditorId=${app.seeded.a.otherCreditorId}`);
     expect(one.records.slice(1).map((r) => r[0])).toEqual(['José Dois']);

@@ -1,0 +1,1 @@
+CREATE INDEX "debtors_name_idx" ON "debtors" USING btree ("org_id","creditor_id","name","id");
