@@ -215,6 +215,9 @@ function csvCell(value: string): string {
   return /[;"\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+/** A payment of a title's history: what was paid of it, and on which day. */
+export type DemoPayment = { externalId: string; paidOn: CalendarDate; cents: number };
+
 type Title = {
   externalId: string;
   document: string;
@@ -327,7 +330,12 @@ export function demoCsv(
   spec: DemoCreditorSpec,
   seed: number,
   asOf: CalendarDate,
-): { csv: string; optOuts: { document: string; channel: string }[] } {
+): {
+  csv: string;
+  optOuts: { document: string; channel: string }[];
+  /** When each title reported paid (or partly paid) was paid: the creditor's payment history. */
+  payments: DemoPayment[];
+} {
   const random = createRandom(
     seed ^ spec.key.split('').reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7),
   );
@@ -337,6 +345,7 @@ export function demoCsv(
   );
   const start = addMonths(asOf, -18);
   const lines = [HEADER.join(';')];
+  const payments: DemoPayment[] = [];
   for (const { debtor, title } of titlesFor(spec, random, people.length, start, asOf)) {
     const person = people[debtor] as Person;
     const overdueDays = Math.round((Date.parse(asOf) - Date.parse(title.due)) / 86_400_000);
@@ -346,15 +355,19 @@ export function demoCsv(
       // The riskier the debtor and the older the title, the likelier it is still unpaid.
       const paidChance = overdueDays < 0 ? 0.25 : 1 - person.risk * (overdueDays > 90 ? 0.7 : 0.45) - 0.05;
       const roll = random.next();
-      if (roll < paidChance) {
-        open = 0;
-        situation = 'Pago';
-      } else if (roll < paidChance + 0.08) {
-        open = Math.max(1, Math.round(title.cents * random.pick([0.3, 0.5, 0.7])));
-        situation = 'Parcial';
+      // When it was paid: reliable debtors around the due date, risky ones weeks or months late.
+      const paidOn = addDays(
+        title.due,
+        Math.round(-4 + person.risk ** 2 * 160 * (0.25 + random.next() * 1.25) + random.int(0, 4)),
+      );
+      if (roll < paidChance + 0.08 && paidOn < asOf) {
+        const partial = roll >= paidChance;
+        open = partial ? Math.max(1, Math.round(title.cents * random.pick([0.3, 0.5, 0.7]))) : 0;
+        situation = partial ? 'Parcial' : 'Pago';
+        payments.push({ externalId: title.externalId, paidOn, cents: title.cents - open });
       }
     }
-    if (overdueDays > 365 && open > 0 && random.chance(0.05)) situation = 'Baixado';
+    if (overdueDays > 365 && open === title.cents && random.chance(0.05)) situation = 'Baixado';
     const cells = [
       title.externalId,
       title.document,
@@ -384,7 +397,7 @@ export function demoCsv(
   const optOuts = people
     .filter(() => random.chance(0.03))
     .map((p) => ({ document: p.document, channel: random.pick(['sms', 'whatsapp', 'email']) }));
-  return { csv: `${lines.join('\n')}\n`, optOuts };
+  return { csv: `${lines.join('\n')}\n`, optOuts, payments };
 }
 
 function formatBr(date: CalendarDate): string {

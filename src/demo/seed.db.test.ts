@@ -49,6 +49,15 @@ describe('seedDemo', () => {
     expect(prefs?.optOuts).toBeGreaterThan(50);
     expect(prefs?.shown).toBe(prefs?.ledger);
     expect(prefs?.shownOptOuts).toBe(prefs?.optOuts);
+    // Every creditor has a payment model trained on its dated payment history, and open cases are scored.
+    const models = await test.db.query<{ kind: string; auc: number | null }>(
+      'select kind, auc from score_models order by org_id, creditor_id',
+    );
+    expect(models).toHaveLength(4);
+    for (const m of models) expect(m).toMatchObject({ kind: 'model', auc: expect.any(Number) });
+    expect(Math.max(...models.map((m) => m.auc ?? 0))).toBeGreaterThan(0.7);
+    const [scored] = await test.db.query<{ n: number }>('select count(*)::int as n from debtor_scores');
+    expect(scored?.n).toBeGreaterThan(500);
     // Last month's fee statements, issued through the real use case: one per demo creditor, numbered.
     const statements = await test.db.query<{ number: number; lines: number; fee: number; sum: number }>(
       `select s.number, s.line_count as lines, s.success_fee_cents as fee,

@@ -10,10 +10,12 @@ import type { Database } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { createImport, runImport } from '../imports/run.ts';
 import { createCreditor } from '../portfolio/creditors.ts';
+import { trainAll } from '../scoring/scoring.ts';
 import { type CalendarDate, todayIn } from '../shared/dates.ts';
 import { seedDemoAgreements } from './agreements.ts';
 import { seedDemoCadences } from './cadences.ts';
 import { DEMO_CREDITORS, type DemoCreditorSpec, demoCsv, OTHER_CREDITOR } from './generate.ts';
+import { seedDemoHistory } from './history.ts';
 import { seedDemoPayments } from './payments.ts';
 
 export const DEMO_PASSWORD = 'regua-demo';
@@ -45,7 +47,7 @@ async function seedCreditor(
     monthlyFeeCents: spec.monthlyFeeCents,
     successFeeBasisPoints: spec.successFeeBasisPoints,
   });
-  const { csv, optOuts } = demoCsv(spec, seed, asOf);
+  const { csv, optOuts, payments } = demoCsv(spec, seed, asOf);
   const bytes = Buffer.from(csv, 'utf8');
   const importId = await createImport(db, scope, {
     creditorId: creditor.id,
@@ -99,7 +101,9 @@ async function seedCreditor(
       [scope.orgId, creditor.id],
     );
   });
-  log(`  ${spec.tradeName}: ${result.imported} receivables`);
+  // When the titles the file reports paid were paid: the history the behavioural score learns from.
+  const history = await seedDemoHistory(db, scope, creditor.id, payments);
+  log(`  ${spec.tradeName}: ${result.imported} receivables, ${history} past payments`);
   return { id: creditor.id, imported: result.imported };
 }
 
@@ -163,6 +167,19 @@ export async function seedDemo(
     timeZone: other.timeZone,
   });
   await seedCreditor(db, otherScope, OTHER_CREDITOR, seed, asOf, log);
+
+  // Each creditor's payment model, trained on its history, and today's scores of its open cases.
+  for (const [slug, orgScope] of [
+    ['demo', scope],
+    ['outra', otherScope],
+  ] as const) {
+    for (const r of await trainAll(db, orgScope, { asOf })) {
+      const m = r.model;
+      log(
+        `  score ${slug} creditor ${m.creditorId}: ${m.kind === 'model' ? `model, AUC ${m.auc?.toFixed(3)} on ${m.nTest} held-out cases` : m.reason}`,
+      );
+    }
+  }
 
   const { admin, manager, collector, client, other: otherAdmin } = DEMO_USERS;
   await addMember(db, { orgId: demo.id, ...admin, password: DEMO_PASSWORD });
