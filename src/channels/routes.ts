@@ -6,7 +6,9 @@ import { requireScope } from '../http/auth.ts';
 import { rateLimit } from '../http/ratelimit.ts';
 import type { App, AppContext } from '../http/types.ts';
 import { recordConsent } from '../portfolio/consents.ts';
-import { csvFilename, sendCsv } from '../shared/csvExport.ts';
+import { ScoreFactor } from '../scoring/routes.ts';
+import { auditExport, csvFilename, EXPORT_PAGE_SIZE, keysetAfter, sendCsv } from '../shared/csvExport.ts';
+import { todayIn } from '../shared/dates.ts';
 import { notFound } from '../shared/problem.ts';
 import { LETTER_COLUMNS } from './csvViews.ts';
 import { auditLetterExport, lettersManifest, lettersOf, lettersPdf } from './letters.ts';
@@ -15,8 +17,7 @@ import { TASK_OUTCOMES, type TaskOutcome } from './schema.ts';
 import { smsInbound, smsStatus, validTwilioSignature } from './sms.ts';
 import { readUnsubscribeToken } from './unsubscribe.ts';
 import { processWebhook, validSignature } from './whatsapp.ts';
-import { ScoreFactor } from '../scoring/routes.ts';
-import { claimTask, listTasks, recordOutcome } from './worklist.ts';
+import { claimTask, listTasks, recordOutcome, WORKLIST_COLUMNS } from './worklist.ts';
 
 const Timestamp = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
 const Provider = Type.Object({
@@ -53,7 +54,9 @@ const Task = Type.Object({
   createdAt: Timestamp,
   doneAt: Type.Union([Timestamp, Type.Null()]),
   doneBy: Type.Union([Type.String(), Type.Null()]),
-  probability: Type.Union([Type.Number(), Type.Null()], { description: 'probability of payment (src/scoring)' }),
+  probability: Type.Union([Type.Number(), Type.Null()], {
+    description: 'probability of payment (src/scoring)',
+  }),
   expectedRecoveryCents: Type.Union([Type.Integer(), Type.Null()]),
   factors: Type.Array(ScoreFactor),
   scoreKind: Type.Union([Type.Literal('model'), Type.Literal('rules'), Type.Null()]),
@@ -300,6 +303,50 @@ export function channelRoutes(app: App, { db, config }: AppContext) {
           limit: q.limit ?? 50,
         }),
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/worklist/export.csv',
+    {
+      config: { permission: 'tasks:work' },
+      schema: {
+        tags: ['worklist'],
+        summary:
+          'The worklist as CSV, in queue order, with probability, expected value and factors (streamed; audited)',
+        querystring: Type.Object({
+          status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('done')])),
+          assigned: Type.Optional(
+            Type.Union([Type.Literal('me'), Type.Literal('unassigned'), Type.Literal('all')]),
+          ),
+          creditorId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+        }),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const scope = requireScope(request);
+      const q = request.query;
+      const filter = {
+        status: q.status ?? 'open',
+        assigned: q.assigned ?? 'all',
+        creditorId: q.creditorId,
+      } as const;
+      return sendCsv(reply, {
+        filename: csvFilename('fila-de-ligacoes', todayIn(scope.timeZone)),
+        columns: WORKLIST_COLUMNS,
+        timeZone: scope.timeZone,
+        // Open calls page by queue rank; done ones are the most recent, as the page shows them.
+        rows:
+          filter.status === 'open'
+            ? keysetAfter(
+                (after: { rank: number } | undefined, limit) =>
+                  listTasks(db, scope, { ...filter, after, limit }),
+                (last) => ({ rank: last.queueRank ?? 0 }),
+              )
+            : await listTasks(db, scope, { ...filter, limit: EXPORT_PAGE_SIZE }),
+        beforeSend: () => auditExport(db, scope, { view: 'worklist', filters: q }),
+      });
     },
   );
 

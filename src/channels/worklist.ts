@@ -4,6 +4,7 @@ import type { Database } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { type Factor, type NamedFactor, nameFactors } from '../scoring/factors.ts';
 import { type QueueBucket, queueBucket, queueBucketSql, queueWeightSql } from '../scoring/queue.ts';
+import { csvColumns } from '../shared/csvExport.ts';
 import { type CalendarDate, isCalendarDate, todayIn } from '../shared/dates.ts';
 import { badRequest, conflict, notFound } from '../shared/problem.ts';
 import type { Channel, OutgoingMessage, SendResult } from './channel.ts';
@@ -188,6 +189,37 @@ export async function listTasks(
   );
   return rows.map(shaped);
 }
+
+const BUCKET_LABEL: Record<QueueBucket, string> = {
+  '0-30': 'até 30 dias',
+  '31-60': '31 a 60 dias',
+  '61-90': '61 a 90 dias',
+  '91-180': '91 a 180 dias',
+  '180+': 'mais de 180 dias',
+};
+
+/** The worklist's CSV columns (pt-BR), in the order the page shows a call. */
+export const WORKLIST_COLUMNS = csvColumns<WorklistTask>([
+  { header: 'Posição', kind: 'int', value: (t) => t.queueRank },
+  { header: 'Devedor', value: (t) => t.debtorName },
+  { header: 'Telefone', value: (t) => t.phone },
+  { header: 'Faixa de atraso', value: (t) => BUCKET_LABEL[t.bucket] },
+  { header: 'Atraso (dias)', kind: 'int', value: (t) => t.daysLate },
+  { header: 'Em aberto (R$)', kind: 'money', value: (t) => t.openCents },
+  { header: 'Probabilidade de pagamento', kind: 'decimal', decimals: 4, value: (t) => t.probability },
+  { header: 'Valor esperado (R$)', kind: 'money', value: (t) => t.expectedRecoveryCents },
+  { header: 'Fatores', value: (t) => t.factors.map((f) => f.label).join('; ') },
+  {
+    header: 'Avaliação',
+    value: (t) => (t.scoreKind === 'model' ? 'modelo' : t.scoreKind === 'rules' ? 'regras' : ''),
+  },
+  {
+    header: 'Situação',
+    value: (t) => (t.status === 'open' ? 'em aberto' : t.status === 'done' ? 'concluída' : 'cancelada'),
+  },
+  { header: 'Resultado', value: (t) => t.outcome },
+  { header: 'Criada em', kind: 'datetime', value: (t) => t.createdAt },
+]);
 
 /** Takes an open task for the calling collector (or gives it back with `release`). */
 export async function claimTask(

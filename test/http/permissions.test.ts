@@ -75,6 +75,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /api/v1/channel-providers': 'providers:manage',
   'PUT /api/v1/channel-providers/{channel}': 'providers:manage',
   'GET /api/v1/worklist': 'tasks:work',
+  'GET /api/v1/worklist/export.csv': 'tasks:work',
   'POST /api/v1/tasks/{id}/claim': 'tasks:work',
   'POST /api/v1/tasks/{id}/outcome': 'tasks:work',
   'GET /api/v1/letters': 'letters:print',

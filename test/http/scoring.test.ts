@@ -71,6 +71,15 @@ describe('the behavioural score over HTTP', () => {
     );
   }, 120_000);
 
+  it('exports the worklist queue as CSV with probability, expected value and factors', async () => {
+    const collector = await loginAs(app.url, app.seeded.users.collector);
+    const response = await collector('/api/v1/worklist/export.csv');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const [header] = (await response.text()).replace(/^\uFEFF/, '').split('\r\n');
+    expect(header).toContain('Probabilidade de pagamento;Valor esperado (R$);Fatores');
+  });
+
   it('a client viewer sees only its creditors’ scores and models (404 otherwise), and cannot train', async () => {
     const client = await loginAs(app.url, app.seeded.users.client);
     expect((await client(`/api/v1/creditors/${app.seeded.a.creditorId}/score-model`)).status).toBe(200);
