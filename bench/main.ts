@@ -1,6 +1,7 @@
 import { billingBenchmark } from './billing.ts';
 import { channelsBenchmark } from './channels.ts';
 import { dispatchBenchmark, planBenchmark } from './dunning.ts';
+import { exportBenchmark } from './export.ts';
 import { importBenchmark } from './import.ts';
 import { kpisBenchmark } from './kpis.ts';
 import { portalBenchmark } from './portal.ts';
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   kpis: kpisBenchmark,
   billing: billingBenchmark,
   report: reportsBenchmark,
+  export: exportBenchmark,
   score: scoringBenchmark,
 };
 
