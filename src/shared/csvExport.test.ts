@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import {
   CSV_BOM,
@@ -14,6 +15,7 @@ import {
   keysetPages,
   offsetPages,
   quoteCell,
+  sendCsv,
   toCsv,
 } from './csvExport.ts';
 import { parseAmount } from './money.ts';
@@ -184,5 +186,108 @@ describe('pages', () => {
     for await (const page of offsetPages(async (offset, limit) => all.slice(offset, offset + limit), 3))
       seen.push(...page);
     expect(seen).toEqual(all);
+  });
+});
+
+describe('sendCsv over HTTP', () => {
+  type Row = { n: number };
+  const columns = csvColumns<Row>([{ header: 'N', kind: 'int', value: (r) => r.n }]);
+
+  async function serve(rows: () => AsyncIterable<Row[]>, beforeSend?: () => Promise<void>) {
+    const app = Fastify({ logger: false });
+    app.get('/x.csv', (_request, reply) =>
+      sendCsv(reply, {
+        filename: 'x.csv',
+        columns,
+        rows: rows(),
+        timeZone: TZ,
+        ...(beforeSend ? { beforeSend } : {}),
+      }),
+    );
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    return { url, close: () => app.close() };
+  }
+
+  it('streams every page with its headers, in chunks, after beforeSend', async () => {
+    const calls: string[] = [];
+    const server = await serve(
+      async function* () {
+        for (let page = 0; page < 50; page++) {
+          calls.push(`page ${page}`);
+          yield Array.from({ length: 1000 }, (_, i) => ({ n: page * 1000 + i }));
+        }
+      },
+      async () => {
+        calls.push('beforeSend');
+      },
+    );
+    try {
+      const response = await fetch(`${server.url}/x.csv`);
+      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(response.headers.get('content-disposition')).toBe('attachment; filename="x.csv"');
+      const text = Buffer.from(await response.arrayBuffer()).toString('utf8');
+      const lines = text.split('\r\n');
+      expect(lines[0]).toBe('\uFEFFN');
+      expect(lines.length).toBe(50_000 + 2);
+      expect(lines[50_000]).toBe('49999');
+      expect(calls.slice(0, 2)).toEqual(['page 0', 'beforeSend']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers an error, not a CSV, when the first page fails', async () => {
+    const server = await serve(async function* () {
+      yield* [];
+      throw new Error('no such creditor');
+    });
+    try {
+      const response = await fetch(`${server.url}/x.csv`);
+      expect(response.status).toBe(500);
+      expect(response.headers.get('content-type')).not.toContain('text/csv');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('aborts the transfer when a later page fails: the client never gets a complete-looking file', async () => {
+    const server = await serve(async function* () {
+      yield Array.from({ length: 20_000 }, (_, n) => ({ n }));
+      throw new Error('the database went away');
+    });
+    try {
+      const response = await fetch(`${server.url}/x.csv`);
+      expect(response.status).toBe(200);
+      await expect(response.arrayBuffer()).rejects.toThrow();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops reading pages when the client goes away', async () => {
+    let pagesRead = 0;
+    let finished = false;
+    const server = await serve(async function* () {
+      try {
+        for (let page = 0; page < 100_000; page++) {
+          pagesRead++;
+          yield Array.from({ length: 1000 }, (_, n) => ({ n }));
+        }
+      } finally {
+        finished = true;
+      }
+    });
+    try {
+      const controller = new AbortController();
+      const response = await fetch(`${server.url}/x.csv`, { signal: controller.signal });
+      const reader = response.body?.getReader();
+      await reader?.read();
+      controller.abort();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(finished).toBe(true);
+      expect(pagesRead).toBeLessThan(1000);
+    } finally {
+      await server.close();
+    }
   });
 });

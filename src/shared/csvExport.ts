@@ -252,18 +252,25 @@ async function* csvChunks<T>(
 ): AsyncGenerator<string> {
   let chunk = CSV_BOM + csvHeader(columns);
   let page = first;
-  while (page !== undefined) {
-    for (const row of page) {
-      chunk += csvRow(columns, row, timeZone);
-      if (chunk.length >= CHUNK_CHARS) {
-        yield chunk;
-        chunk = '';
+  let done = false;
+  try {
+    while (page !== undefined) {
+      for (const row of page) {
+        chunk += csvRow(columns, row, timeZone);
+        if (chunk.length >= CHUNK_CHARS) {
+          yield chunk;
+          chunk = '';
+        }
       }
+      const next = await rest.next();
+      done = next.done === true;
+      page = next.done ? undefined : next.value;
     }
-    const next = await rest.next();
-    page = next.done ? undefined : next.value;
+    if (chunk !== '') yield chunk;
+  } finally {
+    // The client went away or a write failed: let the page source end too (its finally blocks run).
+    if (!done) await rest.return?.();
   }
-  if (chunk !== '') yield chunk;
 }
 
 export type CsvExport<T> = {
