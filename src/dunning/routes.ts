@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { requireScope } from '../http/auth.ts';
 import { Id, IdParams } from '../http/schemas.ts';
 import type { App, AppContext } from '../http/types.ts';
-import { auditExport, csvFilename, keysetAfter, sendCsv } from '../shared/csvExport.ts';
+import { auditExport, csvFilename, EXPORT_BATCH_SIZE, keysetAfter, sendCsv } from '../shared/csvExport.ts';
 import { isCalendarDate, todayIn } from '../shared/dates.ts';
 import { badRequest } from '../shared/problem.ts';
 import {
@@ -517,6 +517,7 @@ export function dunningRoutes(app: App, { db }: AppContext) {
               limit,
             }),
           (last) => ({ planDate: last.planDate, receivableId: last.receivableId }),
+          EXPORT_BATCH_SIZE,
         ),
         beforeSend: () => auditExport(db, scope, { view: 'plan_skips', filters: { ...q, date: planDate } }),
       });
@@ -598,6 +599,7 @@ export function dunningRoutes(app: App, { db }: AppContext) {
               limit,
             }),
           (last) => last.id,
+          EXPORT_BATCH_SIZE,
         ),
         beforeSend: () => auditExport(db, scope, { view: 'messages', filters: q }),
       });
@@ -670,6 +672,7 @@ export function dunningRoutes(app: App, { db }: AppContext) {
           (before: number | undefined, limit) =>
             listSandboxInbox(db, scope, { ...request.query, before, limit }),
           (last) => last.id,
+          EXPORT_BATCH_SIZE,
         ),
         beforeSend: () => auditExport(db, scope, { view: 'sandbox_inbox', filters: request.query }),
       });

@@ -19,7 +19,7 @@ import { findCreditor } from '../portfolio/creditors.ts';
 import {
   auditExport,
   csvFilename,
-  EXPORT_PAGE_SIZE,
+  EXPORT_BATCH_SIZE,
   keysetAfter,
   offsetPages,
   sendCsv,
@@ -347,7 +347,7 @@ export function importRoutes(app: App, { db, config, wakeWorker }: AppContext) {
         rows: keysetAfter(
           (afterSeq: number | undefined, limit) => importErrorsAfter(db, scope, id, afterSeq, limit),
           (last) => last.seq,
-          EXPORT_PAGE_SIZE,
+          EXPORT_BATCH_SIZE,
         ),
         beforeSend: () => auditExport(db, scope, { view: 'import_errors', filters: { importId: id } }),
       });

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { requireScope } from '../http/auth.ts';
 import { rateLimit } from '../http/ratelimit.ts';
 import type { App, AppContext } from '../http/types.ts';
-import { auditExport, csvFilename, keysetAfter, sendCsv } from '../shared/csvExport.ts';
+import { auditExport, csvFilename, EXPORT_BATCH_SIZE, keysetAfter, sendCsv } from '../shared/csvExport.ts';
 import { isCalendarDate, todayIn } from '../shared/dates.ts';
 import { badRequest, Problem } from '../shared/problem.ts';
 import { PAYMENT_COLUMNS } from './csvViews.ts';
@@ -367,6 +367,7 @@ export function paymentRoutes(app: App, { db, config }: AppContext) {
         rows: keysetAfter(
           (before: number | undefined, limit) => listPayments(db, scope, { ...q, before, limit }),
           (last) => last.id,
+          EXPORT_BATCH_SIZE,
         ),
         beforeSend: () => auditExport(db, scope, { view: 'payments', filters: q }),
       });

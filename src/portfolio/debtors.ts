@@ -77,7 +77,7 @@ export async function listDebtors(
   scope: Scope,
   filter: { creditorId?: number; q?: string; cursor?: string; limit?: number },
 ): Promise<{ items: Debtor[]; nextCursor: string | null }> {
-  // The route caps a page at 500; CSV exports read 2,000 at a time (EXPORT_PAGE_SIZE).
+  // The route caps a page at 500; CSV exports read 2,000 at a time (EXPORT_BATCH_SIZE).
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 2_000);
   const conditions: (SQL | undefined)[] = [eq(debtors.orgId, scope.orgId), visible(scope)];
   if (filter.creditorId !== undefined) conditions.push(eq(debtors.creditorId, filter.creditorId));

@@ -49,7 +49,7 @@ export async function listReceivables(
   filter: ReceivableFilter,
 ): Promise<{ items: Receivable[]; nextCursor: string | null }> {
   const today = todayIn(scope.timeZone);
-  // The route caps a page at 500; CSV exports read 2,000 at a time (EXPORT_PAGE_SIZE).
+  // The route caps a page at 500; CSV exports read 2,000 at a time (EXPORT_BATCH_SIZE).
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 2_000);
   const conditions: (SQL | undefined)[] = [eq(receivables.orgId, scope.orgId)];
   if (scope.creditorIds !== null) conditions.push(inArray(receivables.creditorId, scope.creditorIds));

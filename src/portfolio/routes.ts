@@ -17,7 +17,7 @@ import {
   auditExport,
   concatPages,
   csvFilename,
-  EXPORT_PAGE_SIZE,
+  EXPORT_BATCH_SIZE,
   keysetPages,
   sendCsv,
 } from '../shared/csvExport.ts';
@@ -252,7 +252,7 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
           creditorIds.map(
             (creditorId) => () =>
               keysetPages((cursor) =>
-                listDebtors(db, scope, { ...request.query, creditorId, cursor, limit: EXPORT_PAGE_SIZE }),
+                listDebtors(db, scope, { ...request.query, creditorId, cursor, limit: EXPORT_BATCH_SIZE }),
               ),
           ),
         ),
@@ -337,7 +337,7 @@ export function portfolioRoutes(app: App, { db }: AppContext) {
           creditorIds.map(
             (creditorId) => () =>
               keysetPages((cursor) =>
-                listReceivables(db, scope, { ...filter, creditorId, cursor, limit: EXPORT_PAGE_SIZE }),
+                listReceivables(db, scope, { ...filter, creditorId, cursor, limit: EXPORT_BATCH_SIZE }),
               ),
           ),
         ),

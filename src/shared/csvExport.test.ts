@@ -12,6 +12,7 @@ import {
   formatCell,
   guardFormula,
   instantToCsv,
+  keysetAfter,
   keysetPages,
   offsetPages,
   quoteCell,
@@ -180,7 +181,32 @@ describe('pages', () => {
     expect(calls).toEqual([undefined, 'a', 'b']);
   });
 
-  it('offsetPages stops at the first short page', async () => {
+  it('keysetAfter reads until an empty page, even from a data function that gives fewer rows than asked', async () => {
+    const all = Array.from({ length: 1234 }, (_, i) => ({ id: 1234 - i }));
+    const seen: number[] = [];
+    const pages = keysetAfter(
+      // Newest first by id, capped at 100 a page whatever the limit asked.
+      async (before: number | undefined, limit) =>
+        all.filter((r) => before === undefined || r.id < before).slice(0, Math.min(limit, 100)),
+      (last) => last.id,
+      500,
+    );
+    for await (const page of pages) seen.push(...page.map((r) => r.id));
+    expect(seen).toEqual(all.map((r) => r.id));
+  });
+
+  it('offsetPages moves by the rows received, so a capped page skips nothing', async () => {
+    const all = Array.from({ length: 25 }, (_, i) => i);
+    const seen: number[] = [];
+    for await (const page of offsetPages(
+      async (offset, limit) => all.slice(offset, offset + Math.min(limit, 4)),
+      10,
+    ))
+      seen.push(...page);
+    expect(seen).toEqual(all);
+  });
+
+  it('offsetPages stops at the first empty page', async () => {
     const all = Array.from({ length: 7 }, (_, i) => i);
     const seen: number[] = [];
     for await (const page of offsetPages(async (offset, limit) => all.slice(offset, offset + limit), 3))

@@ -16,8 +16,13 @@ import { withTenant } from '../db/tenant.ts';
 export const CSV_BOM = '\uFEFF';
 export const CSV_SEPARATOR = ';';
 export const CSV_EOL = '\r\n';
-/** Rows fetched per page while exporting (list routes give at most 500; the data functions take 2,000). */
-export const EXPORT_PAGE_SIZE = 2_000;
+/** Rows fetched per page while exporting: the most the list routes (and most data functions) give. */
+export const EXPORT_PAGE_SIZE = 500;
+/**
+ * Rows per page for data functions that accept more than a route's page (listReceivables, listDebtors,
+ * the outbox, skips, inbox, payments, import errors): fewer round trips on big exports.
+ */
+export const EXPORT_BATCH_SIZE = 2_000;
 
 export type CsvKind =
   /** Free text (names, ids, documents): quoted when needed, guarded against formula injection. */
@@ -199,7 +204,8 @@ export async function* concatPages<T>(sources: Iterable<() => AsyncIterable<T[]>
 /**
  * Every row of a keyset-paginated list that answers a plain array and takes the key of the last row
  * seen (`before: id`, `after: {date, id}`...): `fetchPage(undefined, limit)` first, then
- * `fetchPage(keyOf(lastRow), limit)`, until a page comes back shorter than `pageSize`.
+ * `fetchPage(keyOf(lastRow), limit)`, until a page comes back empty (so a data function that gives
+ * fewer rows than asked never cuts the export short).
  */
 export async function* keysetAfter<T, K>(
   fetchPage: (after: K | undefined, limit: number) => Promise<T[]>,
@@ -209,25 +215,26 @@ export async function* keysetAfter<T, K>(
   let after: K | undefined;
   for (;;) {
     const items = await fetchPage(after, pageSize);
-    if (items.length > 0) yield items;
     const last = items[items.length - 1];
-    if (items.length < pageSize || last === undefined) return;
+    if (last === undefined) return;
+    yield items;
     after = keyOf(last);
   }
 }
 
 /**
- * Every row of an offset-paginated list (`fetchPage(offset, limit)`), stopping at the first page
- * shorter than `pageSize`.
+ * Every row of an offset-paginated list (`fetchPage(offset, limit)`), until a page comes back empty;
+ * the offset moves by the rows received, so a data function that caps its page skips nothing.
  */
 export async function* offsetPages<T>(
   fetchPage: (offset: number, limit: number) => Promise<T[]>,
   pageSize = EXPORT_PAGE_SIZE,
 ): AsyncGenerator<T[]> {
-  for (let offset = 0; ; offset += pageSize) {
+  for (let offset = 0; ; ) {
     const items = await fetchPage(offset, pageSize);
-    if (items.length > 0) yield items;
-    if (items.length < pageSize) return;
+    if (items.length === 0) return;
+    yield items;
+    offset += items.length;
   }
 }
 
