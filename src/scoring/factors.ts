@@ -52,10 +52,19 @@ export function factorLabel(f: Factor): string {
   }
 }
 
+/**
+ * Names the factors; two that read the same (a debtor with no payment history has neither an average
+ * delay nor a share paid late) become one, with their contributions added.
+ */
 export function nameFactors(factors: Factor[]): NamedFactor[] {
-  return factors.map((f) => ({
-    ...f,
-    label: factorLabel(f),
-    effect: f.contribution >= 0 ? 'raises' : 'lowers',
-  }));
+  const named: NamedFactor[] = [];
+  for (const f of factors) {
+    const label = factorLabel(f);
+    const same = named.find((n) => n.label === label);
+    if (same) {
+      same.contribution += f.contribution;
+      same.effect = same.contribution >= 0 ? 'raises' : 'lowers';
+    } else named.push({ ...f, label, effect: f.contribution >= 0 ? 'raises' : 'lowers' });
+  }
+  return named.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatBrl } from '../shared/money.ts';
-import { factorLabel } from './factors.ts';
+import { factorLabel, nameFactors } from './factors.ts';
 import { FEATURE_KEYS } from './features.ts';
 import {
   auc,
@@ -194,6 +194,20 @@ describe('factor names (pt-BR)', () => {
     expect(factorLabel({ feature: 'broken_agreements', value: 0, contribution: 0.1 })).toBe(
       'nenhum acordo quebrado',
     );
+  });
+});
+
+describe('named factors', () => {
+  it('merge two factors that read the same, adding their contributions, strongest first', () => {
+    const named = nameFactors([
+      { feature: 'avg_late_days', value: 0, of: 0, contribution: -0.5 },
+      { feature: 'late_share', value: 0, of: 0, contribution: 0.2 },
+      { feature: 'broken_promises', value: 2, contribution: -0.4 },
+    ]);
+    expect(named.map((f) => [f.label, Number(f.contribution.toFixed(6)), f.effect])).toEqual([
+      ['2 promessas quebradas', -0.4, 'lowers'],
+      ['sem histórico de pagamentos', -0.3, 'lowers'],
+    ]);
   });
 });
 

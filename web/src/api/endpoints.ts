@@ -20,6 +20,7 @@ import type {
   Debtor,
   DebtorCharges,
   DebtorOffers,
+  DebtorScore,
   DefinitionProblem,
   DsoTrend,
   Experiment,
@@ -54,6 +55,7 @@ import type {
   RecoveryCurve,
   Remessa,
   RemessaOutcome,
+  ScoreModel,
   Session,
   Simulation,
   SkipFilters,
@@ -94,6 +96,7 @@ export const keys = {
   creditor: (id: number) => ['creditors', id] as const,
   aging: (id: number) => ['creditors', id, 'aging'] as const,
   debtor: (id: number) => ['debtors', id] as const,
+  debtorScore: (id: number) => ['debtors', id, 'score'] as const,
   receivables: (filters: ReceivableFilters) => ['receivables', filters] as const,
   imports: (creditorId?: number) => ['imports', 'list', creditorId ?? null] as const,
   import: (id: number) => ['imports', id] as const,
@@ -150,9 +153,9 @@ export const keys = {
   alertSettings: ['alerts', 'settings'] as const,
 };
 
-/** Keyset of the open worklist: `${priority}:${id}` of the last call shown. */
-export function worklistCursor(task: Pick<WorklistTask, 'priority' | 'id'>): string {
-  return `${task.priority}:${task.id}`;
+/** Keyset of the open worklist: `${queueRank}:${id}` of the last call shown. */
+export function worklistCursor(task: Pick<WorklistTask, 'queueRank' | 'id'>): string {
+  return `${task.queueRank ?? 0}:${task.id}`;
 }
 
 export const endpoints = {
@@ -180,6 +183,10 @@ export const endpoints = {
   getAging: (id: number) => api.get<Aging>(`${V1}/creditors/${id}/aging`),
 
   getDebtor: (id: number) => api.get<Debtor>(`${V1}/debtors/${id}`),
+  /** The debtor's behavioural score (null when nothing is past due or not scored yet). */
+  getDebtorScore: (id: number) => api.get<{ score: DebtorScore | null }>(`${V1}/debtors/${id}/score`),
+  getScoreModel: (creditorId: number) =>
+    api.get<{ model: ScoreModel | null }>(`${V1}/creditors/${creditorId}/score-model`),
 
   listReceivables: (filters: ReceivableFilters, cursor: string | null, signal?: AbortSignal) =>
     api.get<Page<Receivable>>(

@@ -583,6 +583,69 @@ export interface WorklistTask {
   createdAt: string;
   doneAt: string | null;
   doneBy: string | null;
+  /** Probability that the debtor pays (behavioural score); null when not scored yet. */
+  probability: number | null;
+  /** Probability × open balance (integer centavos). */
+  expectedRecoveryCents: number | null;
+  factors: ScoreFactor[];
+  scoreKind: 'model' | 'rules' | null;
+  /** The debtor's aging bucket today: '0-30' | '31-60' | '61-90' | '91-180' | '180+'. */
+  bucket: string;
+  /** Position in the open queue (1 = first); null for done calls. */
+  queueRank: number | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Behavioural score (src/scoring)
+
+export interface ScoreFactor {
+  feature: string;
+  value: number;
+  of?: number | null;
+  /** Signed contribution to the log-odds of paying. */
+  contribution: number;
+  /** The factor in pt-BR, e.g. "3 promessas quebradas". */
+  label: string;
+  effect: 'raises' | 'lowers';
+}
+
+export interface DebtorScore {
+  debtorId: number;
+  creditorId: number;
+  probability: number;
+  openCents: number;
+  expectedRecoveryCents: number;
+  maxDaysLate: number;
+  asOf: string;
+  scoredAt: string;
+  factors: ScoreFactor[];
+  model: {
+    id: number;
+    kind: 'model' | 'rules';
+    auc: number | null;
+    trainedAt: string;
+    asOf: string;
+    reason: string | null;
+    nTrain: number;
+    nTest: number;
+    labelDays: number;
+  };
+}
+
+export interface ScoreModel {
+  id: number | null;
+  creditorId: number;
+  asOf: string;
+  kind: 'model' | 'rules';
+  features: string[];
+  auc: number | null;
+  nTrain: number;
+  nTest: number;
+  positives: number;
+  positiveRate: number | null;
+  labelDays: number;
+  reason: string | null;
+  trainedAt: string | null;
 }
 
 export type WorklistAssigned = 'me' | 'unassigned' | 'all';

@@ -24,6 +24,7 @@ import { SkipsTable } from '../components/outbox/SkipsTable.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { ReceivablesPanel } from '../components/ReceivablesPanel.tsx';
+import { ScoreCard } from '../components/ScoreCard.tsx';
 import {
   formatAddressLines,
   formatCents,
@@ -229,6 +230,8 @@ export function DebtorPage() {
       <AgreementsCard key={`agreements-${d.id}`} debtorId={d.id} />
 
       <HoldsCard key={`holds-${d.id}`} debtorId={d.id} />
+
+      <ScoreCard key={`score-${d.id}`} debtorId={d.id} />
 
       <Tabs defaultValue="titulos" keepMounted={false}>
         <Tabs.List mb="md">

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { endpoints, keys, LIST_PAGE_SIZE, worklistCursor } from '../api/endpoints.ts';
 import type { WorklistAssigned, WorklistFilters, WorklistTask } from '../api/types.ts';
+import { CsvExportButton } from '../components/CsvExportButton.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { CallCard } from '../components/worklist/CallCard.tsx';
@@ -166,21 +167,34 @@ export function WorklistPage() {
         <div>
           <Title order={2}>Ligações</Title>
           <Text c="dimmed" size="sm">
-            As etapas de ligação da régua, das mais urgentes (mais valor em aberto e mais atraso) para as
-            menos. Pegue uma ligação, ligue e registre como foi.
+            As etapas de ligação da régua, pelo valor esperado (chance de pagamento × valor em aberto), com
+            vez garantida para cada faixa de atraso, para que os casos recentes não fiquem para trás. Pegue
+            uma ligação, ligue e registre como foi.
           </Text>
         </div>
-        <Select
-          label="Carteira"
-          placeholder="Todas"
-          w={280}
-          data={creditorOptions}
-          value={creditorId === null ? null : String(creditorId)}
-          onChange={(value) => setParam('creditorId', value)}
-          clearable
-          searchable
-          data-testid="worklist-creditor"
-        />
+        <Group align="flex-end" gap="sm">
+          <CsvExportButton
+            path="/api/v1/worklist/export.csv"
+            query={{
+              status: tab === 'done' ? 'done' : 'open',
+              assigned: TABS.find((t) => t.value === tab)?.assigned ?? 'all',
+              creditorId: creditorId ?? undefined,
+            }}
+            filename="fila-de-ligacoes.csv"
+            data-testid="worklist-csv"
+          />
+          <Select
+            label="Carteira"
+            placeholder="Todas"
+            w={280}
+            data={creditorOptions}
+            value={creditorId === null ? null : String(creditorId)}
+            onChange={(value) => setParam('creditorId', value)}
+            clearable
+            searchable
+            data-testid="worklist-creditor"
+          />
+        </Group>
       </Group>
 
       {recorded && (

@@ -15,6 +15,7 @@ import {
 import { actorLabel, taskOutcomeColor, taskOutcomeLabel } from '../../lib/labels.ts';
 import { canReassignTasks, useSession } from '../../session.tsx';
 import { ProblemAlert } from '../ProblemAlert.tsx';
+import { TaskScore } from './TaskScore.tsx';
 
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
@@ -150,7 +151,7 @@ export function CallCard({
                 variant="filled"
                 color={rank <= 3 ? 'red' : 'gray'}
                 radius="sm"
-                title={`Prioridade ${formatInteger(task.priority)}: valor em aberto pesado pelo atraso`}
+                title="Posição na fila: valor esperado, com vez garantida para cada faixa de atraso"
                 data-testid="call-rank"
               >
                 {rank}º
@@ -197,6 +198,8 @@ export function CallCard({
             testId="call-days-late"
           />
         </SimpleGrid>
+
+        {task.status === 'open' && <TaskScore task={task} />}
 
         <Box
           p="sm"
