@@ -9,6 +9,8 @@ import { migrate } from '../src/db/migrate.ts';
 import { activateCadenceVersion, createCadence } from '../src/dunning/cadences.ts';
 import { defaultCadence } from '../src/dunning/defaults.ts';
 import { computeKpis, type KpiFilters } from '../src/kpis/kpis.ts';
+import { dsoTrend, recoveryCurve } from '../src/kpis/trends.ts';
+import { computeSlas } from '../src/monitoring/slas.ts';
 import { createCreditor } from '../src/portfolio/creditors.ts';
 import { addDays, addMonths } from '../src/shared/dates.ts';
 import { benchCreditor, type Engine, openEngine } from './engines.ts';
@@ -298,6 +300,76 @@ async function bareAggregates(
   );
 }
 
+/**
+ * The recovery curve's baseline: the receivables that fell due in the cohorts' months added up by
+ * month (today's balances, no rebuilding), and the payments allocated to them added up by month and
+ * days since the due date.
+ */
+async function bareCurve(
+  db: Database,
+  orgId: number,
+  creditorId: number,
+  first: string,
+  last: string,
+): Promise<void> {
+  await db.query(
+    `select date_trunc('month', due_date), sum(original_cents), sum(open_cents), count(*)
+       from receivables where org_id = $1 and creditor_id = $2 and due_date between $3 and $4 group by 1`,
+    [orgId, creditorId, first, last],
+  );
+  await db.query(
+    `select date_trunc('month', r.due_date), p.paid_on - r.due_date, sum(a.cents)
+       from receivables r
+       join payment_allocations a on a.org_id = r.org_id and a.receivable_id = r.id
+       join payments p on p.org_id = a.org_id and p.id = a.payment_id
+      where r.org_id = $1 and r.creditor_id = $2 and r.due_date between $3 and $4 and p.paid_on > r.due_date
+      group by 1, 2`,
+    [orgId, creditorId, first, last],
+  );
+}
+
+/**
+ * The DSO trend's baseline: credit sales by month of issue, today's open balance, and the changes of
+ * balance since the first month added up by month (no rebuilding, no countback).
+ */
+async function bareTrend(db: Database, orgId: number, creditorId: number, first: string): Promise<void> {
+  await db.query(
+    `select date_trunc('month', issue_date), sum(original_cents), sum(open_cents) filter (where status in ('open', 'partially_paid'))
+       from receivables where org_id = $1 and creditor_id = $2 group by 1`,
+    [orgId, creditorId],
+  );
+  await db.query(
+    `select date_trunc('month', changed_at), sum((changes #>> '{open_cents,0}')::bigint - (changes #>> '{open_cents,1}')::bigint), count(*)
+       from receivable_changes where org_id = $1 and changed_at >= $2::date group by 1`,
+    [orgId, first],
+  );
+}
+
+/**
+ * The SLAs' baseline: the receivables due in the period, the contacts and the replies of the period,
+ * counted (no matching of contacts to receivables or of answers to replies).
+ */
+async function bareSlas(
+  db: Database,
+  orgId: number,
+  creditorId: number,
+  period: { from: string; to: string },
+) {
+  await db.query(
+    `select count(*), sum(open_cents) from receivables where org_id = $1 and creditor_id = $2 and due_date between $3 and $4`,
+    [orgId, creditorId, period.from, period.to],
+  );
+  await db.query(
+    `select channel, count(*) from outbound_messages where org_id = $1 and creditor_id = $2 and sent_at >= $3::date and sent_at < $4::date + 1 group by 1`,
+    [orgId, creditorId, period.from, period.to],
+  );
+  await db.query(
+    `select (select count(*) from inbound_messages where org_id = $1 and sent_at >= $2::date and sent_at < $3::date + 1),
+            (select count(*) from collector_tasks where org_id = $1 and status = 'done' and done_at >= $2::date and done_at < $3::date + 1)`,
+    [orgId, period.from, period.to],
+  );
+}
+
 const POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** A database of its own, so that other benchmarks running on the same server (regua_bench) are left alone. */
 const DATABASE = 'regua_bench_kpis';
@@ -410,6 +482,65 @@ export async function kpisBenchmark(args: string[]): Promise<void> {
       );
       console.log(line('schema as is:', dashboard, bare));
       console.log(line('with KPI_INDEXES:', indexed, bareIndexed));
+      // The charts over time, each on its own endpoint: timed alone against their bare SQL, then the
+      // whole page as the browser loads it (the report, the previous period's, the curve and the
+      // trend side by side), to see that the dashboard is not slower for them.
+      const trendFilters = { creditorId, to: PERIOD_END };
+      const curveFirst = '2026-05-01';
+      const curveRun = await timed(5, () =>
+        recoveryCurve(db, scope, { ...trendFilters, months: 6 }, { now: NOW }),
+      );
+      const curveBare = await timed(5, () => bareCurve(db, scope.orgId, creditorId, curveFirst, PERIOD_END));
+      const trendRun = await timed(5, () =>
+        dsoTrend(db, scope, { ...trendFilters, months: 12 }, { now: NOW }),
+      );
+      const trendBare = await timed(5, () => bareTrend(db, scope.orgId, creditorId, '2025-11-01'));
+      const slaPeriod = { from: period.from, to: period.to, creditorId };
+      const slaRun = await timed(3, () => computeSlas(db, scope, slaPeriod, { now: NOW }));
+      const slaBare = await timed(3, () => bareSlas(db, scope.orgId, creditorId, period));
+      const previousFilters: KpiFilters = { ...periodOf(Number(values.months)), creditorId };
+      previousFilters.from = addMonths(period.from, -Number(values.months));
+      previousFilters.to = addDays(period.from, -1);
+      previousFilters.asOf = previousFilters.to;
+      // The page as the browser loads it: the report and the previous period's side by side, and the
+      // charts and SLAs once the report is in (so the dashboard's figures are not slowed down by them).
+      const others = () =>
+        Promise.all([
+          recoveryCurve(db, scope, { ...trendFilters, months: 6 }, { now: NOW }),
+          dsoTrend(db, scope, { ...trendFilters, months: 12 }, { now: NOW }),
+          computeSlas(db, scope, slaPeriod, { now: NOW }),
+        ]);
+      let reportInPage = 0;
+      const page = await timed(3, async () => {
+        const started = performance.now();
+        await Promise.all([
+          computeKpis(db, scope, filters, { now: NOW }).then(() => {
+            reportInPage = Math.max(reportInPage, seconds(started));
+          }),
+          computeKpis(db, scope, previousFilters, { now: NOW }),
+        ]);
+        await others();
+      });
+      // For comparison: everything requested at once.
+      let reportAllAtOnce = 0;
+      const allAtOnce = await timed(3, async () => {
+        const started = performance.now();
+        await Promise.all([
+          computeKpis(db, scope, filters, { now: NOW }).then(() => {
+            reportAllAtOnce = Math.max(reportAllAtOnce, seconds(started));
+          }),
+          computeKpis(db, scope, previousFilters, { now: NOW }),
+          others(),
+        ]);
+      });
+      console.log(line('recovery curve (6):', curveRun, curveBare));
+      console.log(line('DSO trend (12):', trendRun, trendBare));
+      console.log(line('SLAs of the period:', slaRun, slaBare));
+      console.log(
+        `           the page, charts after the report: ${page.best.toFixed(2)} s best, ${page.median.toFixed(2)} s median, ` +
+          `its report in at most ${reportInPage.toFixed(2)} s (the report alone: ${indexed.best.toFixed(2)} s best); ` +
+          `everything at once: ${allAtOnce.best.toFixed(2)} s best, its report in at most ${reportAllAtOnce.toFixed(2)} s`,
+      );
       console.log(
         `           aging ${report.aging.totalCents} cents, default rate ${report.aging.defaultRate}, DSO ${report.dso.standard} / ${report.dso.countback} days, ` +
           `CEI ${report.cei.percent}%, recovery ${report.recovery.rate}, promises kept ${report.promises.keptRate}, churn ${report.involuntaryChurn.rate}, ` +

@@ -32,26 +32,6 @@ const inCreditors = (a: SlaArgs, column: string) =>
   ` and (${a.creditors} is null or ${column} = any(${a.creditors}))`;
 
 /**
- * The first contact attempt (a message handed to a provider, or a collector's call done) by the
- * operation to a debtor for a creditor at or after a timestamp expression.
- */
-const firstContactAfter = (
-  org: string,
-  debtor: string,
-  creditor: string | null,
-  after: string,
-  strict: boolean,
-) => `
-    (select min(x.at) from (
-       select min(m.sent_at) as at from outbound_messages m
-        where m.org_id = ${org} and m.debtor_id = ${debtor}${creditor ? ` and m.creditor_id = ${creditor}` : ''}
-          and m.sent_at ${strict ? '>' : '>='} ${after} and m.channel <> 'phone' and m.purpose not in ${AUTOMATIC}
-       union all
-       select min(t.done_at) from collector_tasks t
-        where t.org_id = ${org} and t.debtor_id = ${debtor}${creditor ? ` and t.creditor_id = ${creditor}` : ''}
-          and t.status = 'done' and t.done_at ${strict ? '>' : '>='} ${after}) x)`;
-
-/**
  * CTEs `contacts` (a row per receivable that fell due in the period unpaid: its first contact and
  * outcome) and `replies` (a row per debtor reply that opened a turn: its answer and outcome). Each has
  * `creditor_id`, `debtor_id`, `id`, `at` (the due date's end or the reply's time), `answered_at`,
@@ -76,6 +56,19 @@ due as materialized (
     from receivables r join targets tg on tg.creditor_id = r.creditor_id
    where r.org_id = ${org} and r.due_date between ${a.from} and ${a.to}${inCreditors(a, 'r.creditor_id')}
 ),
+-- The operation's contact attempts since the period began (a message handed to a provider on any
+-- channel but phone, or a call task done), read by their dates' indexes: every first contact and
+-- every answer the statement looks for is one of these.
+events as materialized (
+  select m.debtor_id, m.creditor_id, m.sent_at as at
+    from outbound_messages m
+   where m.org_id = ${org} and m.sent_at >= ${startOfDay(a.from, tz)} and m.channel <> 'phone'
+     and m.purpose not in ${AUTOMATIC}${inCreditors(a, 'm.creditor_id')}
+  union all
+  select t.debtor_id, t.creditor_id, t.done_at
+    from collector_tasks t
+   where t.org_id = ${org} and t.status = 'done' and t.done_at >= ${startOfDay(a.from, tz)}${inCreditors(a, 't.creditor_id')}
+),
 late as materialized (
   select d.*, d.open_now - coalesce(l.after_due, 0) as overdue, d.open_now - coalesce(l.after_deadline, 0) as open_at_deadline
     from due d
@@ -84,8 +77,14 @@ late as materialized (
                  from moves m join due dd on dd.id = m.id group by m.id) l on l.id = d.id
 ),
 contacted as (
-  select l.*, ${firstContactAfter(org, 'l.debtor_id', 'l.creditor_id', startOfDay('l.due_date + 1', tz), false)} as answered_at
-    from late l where l.overdue > 0
+  select l.*, f.answered_at
+    from late l
+    left join (select l2.id, min(e.at) as answered_at
+                 from late l2 join events e on e.debtor_id = l2.debtor_id and e.creditor_id = l2.creditor_id
+                                           and e.at >= ${startOfDay('l2.due_date + 1', tz)}
+                where l2.overdue > 0
+                group by l2.id) f on f.id = l.id
+   where l.overdue > 0
 ),
 contacts as (
   select c.creditor_id, c.debtor_id, c.id, ${startOfDay('c.due_date + 1', tz)} as at, c.answered_at,
@@ -96,20 +95,30 @@ contacts as (
               else 'breached' end as outcome
     from contacted c
 ),
+received as materialized (
+  select i.id, i.sent_at, translate(i.from_address, '+ ()-', '') as digits
+    from inbound_messages i
+   where i.org_id = ${org} and i.channel in ('whatsapp', 'sms')
+     and i.sent_at >= ${startOfDay(a.from, tz)} and i.sent_at < ${startOfDay(`${a.to} + 1`, tz)}
+),
+-- The debtors whose numbers wrote in the period (one pass over the scope's debtors, hashed against
+-- the few numbers that wrote).
 numbers as materialized (
   select distinct d.id as debtor_id, d.creditor_id, translate(x.n, '+ ()-', '') as digits
     from debtors d cross join lateral unnest(d.phones || d.whatsapp) as x(n)
    where d.org_id = ${org} and x.n is not null${inCreditors(a, 'd.creditor_id')}
+     and translate(x.n, '+ ()-', '') in (select digits from received)
 ),
 inbound as materialized (
-  select i.id, i.sent_at, n.debtor_id, n.creditor_id
-    from inbound_messages i join numbers n on n.digits = translate(i.from_address, '+ ()-', '')
-   where i.org_id = ${org} and i.channel in ('whatsapp', 'sms')
-     and i.sent_at >= ${startOfDay(a.from, tz)} and i.sent_at < ${startOfDay(`${a.to} + 1`, tz)}
+  select r.id, r.sent_at, n.debtor_id, n.creditor_id
+    from received r join numbers n on n.digits = r.digits
 ),
 answered as (
-  select i.*, ${firstContactAfter(org, 'i.debtor_id', null, 'i.sent_at', true)} as answered_at
+  select i.*, f.answered_at
     from inbound i
+    left join (select i2.id, i2.debtor_id, min(e.at) as answered_at
+                 from inbound i2 join events e on e.debtor_id = i2.debtor_id and e.at > i2.sent_at
+                group by i2.id, i2.debtor_id) f on f.id = i.id and f.debtor_id = i.debtor_id
 ),
 turns as (
   select a.*, lag(a.answered_at) over (partition by a.debtor_id order by a.sent_at, a.id) as previous_answered_at,

@@ -507,9 +507,9 @@ function ConversionSection({ report, onDrill }: { report: KpiReport; onDrill: (d
 // ---------------------------------------------------------------- the page
 
 /**
- * The charts over time, each from its own request (read side by side with the report, so the
- * dashboard does not wait for them): the recovery curve of the last six months of due dates and DSO
- * over the last twelve months, seen from the end of the period.
+ * The charts over time, each from its own request (asked once the report is in, side by side with
+ * each other, so the dashboard never waits for them): the recovery curve of the last six months of
+ * due dates and DSO over the last twelve months, seen from the end of the period.
  */
 function TrendsSection({
   filters,
@@ -717,7 +717,9 @@ export function KpisPage() {
           <ConversionSection report={report.data} onDrill={setDrill} />
         </Section>
       )}
-      {validPeriod && (
+      {/* The charts over time, the SLAs and the alerts come from requests of their own, made once the
+          report is in: on a small server they would otherwise slow the dashboard's figures down. */}
+      {validPeriod && !report.isPending && (
         <Section>
           <TrendsSection
             filters={{ to: period.to, creditorId }}
