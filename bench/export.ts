@@ -101,10 +101,13 @@ async function portfolio(db: Database, receivables: number) {
 
 /** Reads a whole HTTP body, counting bytes and lines, sampling this process's memory meanwhile. */
 async function download(url: string, cookie: string) {
-  const before = process.memoryUsage().rss;
-  let peak = before;
+  const before = process.memoryUsage();
+  let peak = before.rss;
+  let peakHeap = before.heapUsed;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    const now = process.memoryUsage();
+    peak = Math.max(peak, now.rss);
+    peakHeap = Math.max(peakHeap, now.heapUsed);
   }, 25);
   const started = performance.now();
   const response = await fetch(url, { headers: { cookie } });
@@ -120,7 +123,13 @@ async function download(url: string, cookie: string) {
   }
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  return { seconds, bytes, rows: lines - 1, peakAboveMb: mb(peak - before) };
+  return {
+    seconds,
+    bytes,
+    rows: lines - 1,
+    peakAboveMb: mb(peak - before.rss),
+    peakHeapMb: mb(peakHeap),
+  };
 }
 
 /** The bare baseline: the same rows and columns through COPY ... TO STDOUT (CSV, ;), read to the end. */
@@ -194,7 +203,8 @@ export async function exportBenchmark(args: string[]): Promise<void> {
         console.log(
           `  ${engine}, ${label}: ${result.rows.toLocaleString('en')} rows in ${result.seconds.toFixed(2)} s = ` +
             `${Math.round(result.rows / result.seconds).toLocaleString('en')} rows/s, ${(mb(result.bytes) / result.seconds).toFixed(1)} MB/s ` +
-            `(${mb(result.bytes).toFixed(0)} MB); peak memory +${result.peakAboveMb.toFixed(0)} MB over the export`,
+            `(${mb(result.bytes).toFixed(0)} MB); peak RSS +${result.peakAboveMb.toFixed(0)} MB, peak JS heap ${result.peakHeapMb.toFixed(0)} MB ` +
+            '(server and client in this process; run with --max-old-space-size=80 to see it bounded)',
         );
         if (url && query !== '') {
           const copy = await copyBaseline(url, bench.orgId, bench.creditorId);
