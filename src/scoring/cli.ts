@@ -20,7 +20,10 @@ export function scoreLine(slug: string, creditor: string, r: TrainResult): strin
   const rate = m.positiveRate === null ? '—' : `${(m.positiveRate * 100).toFixed(1)}%`;
   const head = `${slug} · ${creditor} (as of ${m.asOf}): `;
   const scored = r.scored === null ? '' : `; ${r.scored.toLocaleString('en')} open cases scored`;
-  const time = ` [train ${r.seconds.train.toFixed(2)} s, score ${r.seconds.score.toFixed(2)} s]`;
+  const time =
+    r.scored === null
+      ? ` [${r.seconds.train.toFixed(2)} s]`
+      : ` [train ${r.seconds.train.toFixed(2)} s, score ${r.seconds.score.toFixed(2)} s]`;
   if (m.kind === 'rules') return `${head}rules — ${m.reason} (${sizes}, paid ${rate})${scored}${time}`;
   return `${head}model AUC ${m.auc === null ? 'n/a' : m.auc.toFixed(3)} on held-out debtors (${sizes}, paid ${rate})${scored}${time}`;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatBrl } from '../shared/money.ts';
+import { scoreLine } from './cli.ts';
 import { factorLabel, nameFactors } from './factors.ts';
 import { FEATURE_KEYS } from './features.ts';
 import {
@@ -163,6 +164,39 @@ describe('the model or the rules', () => {
     const onlyPaid = buildModel(1, '2026-11-14', allPaid);
     expect(onlyPaid.kind).toBe('rules');
     expect(onlyPaid.reason).toMatch(/pagos e 0 não pagos \(mínimo 20 de cada\); usando regras\.$/);
+  });
+});
+
+describe('regua score', () => {
+  it('prints the rules and their reason, or the held-out AUC with the sizes', () => {
+    const rules = buildModel(1, '2026-11-14', []);
+    expect(
+      scoreLine('demo', 'Nuvem', {
+        model: { ...rules, id: 1, trainedAt: null },
+        scored: 3,
+        seconds: { train: 0.1, score: 0.2 },
+      }),
+    ).toBe(
+      'demo · Nuvem (as of 2026-11-14): rules — Sem histórico suficiente para treinar: 0 casos (mínimo 200); usando regras. (0 training / 0 held-out cases, paid —); 3 open cases scored [train 0.10 s, score 0.20 s]',
+    );
+    const model = {
+      ...rules,
+      kind: 'model' as const,
+      auc: 0.8123,
+      nTrain: 1000,
+      nTest: 250,
+      positiveRate: 0.1,
+      reason: null,
+    };
+    expect(
+      scoreLine('demo', 'Nuvem', {
+        model: { ...model, id: null, trainedAt: null },
+        scored: null,
+        seconds: { train: 1.5, score: 0 },
+      }),
+    ).toBe(
+      'demo · Nuvem (as of 2026-11-14): model AUC 0.812 on held-out debtors (1,000 training / 250 held-out cases, paid 10.0%) [1.50 s]',
+    );
   });
 });
 
