@@ -54,7 +54,7 @@ describe('Exportar CSV', () => {
     await page.close();
   });
 
-  it('a manager exports the Carteiras list', async () => {
+  it('a manager exports the Carteiras and Importações lists', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'pt-BR' });
     await login(page, app.seeded.users.manager, PASSWORD);
     await page.goto(`${app.url}/`);
@@ -62,6 +62,14 @@ describe('Exportar CSV', () => {
     const csv = await downloadCsv(page, 'csv-export');
     expect(csv.filename).toMatch(/^regua-credores-/);
     expect(csv.rows.map((r) => r[0]).sort()).toEqual(['Cliente Dois SA', 'Cliente Um Ltda']);
+
+    // Other views carry the button where their table is.
+    await page.getByRole('link', { name: 'Importações' }).click();
+    await page.getByTestId('imports-table').waitFor({ timeout: STEP_TIMEOUT });
+    const imports = await downloadCsv(page, 'csv-export');
+    expect(imports.filename).toMatch(/^regua-importacoes-/);
+    expect(imports.rows.length).toBe(await page.getByTestId('import-row').count());
+    await page.screenshot({ path: join(RESULTS, 'csv-export-imports.png') });
     await page.close();
   });
 });

@@ -170,12 +170,14 @@ export function SandboxPage() {
           data-testid="sandbox-channel"
           style={{ alignSelf: 'flex-start' }}
         />
-        <CsvExportButton
-          path="/api/v1/sandbox/inbox/export.csv"
-          query={{ channel }}
-          filename="caixa-de-saida.csv"
-          data-testid="sandbox-csv"
-        />
+        {rows.length > 0 && (
+          <CsvExportButton
+            path="/api/v1/sandbox/inbox/export.csv"
+            query={{ channel }}
+            filename="caixa-de-saida.csv"
+            data-testid="sandbox-csv"
+          />
+        )}
       </Group>
       {inbox.isPending && <PageLoader />}
       {inbox.isError && !inbox.isFetchNextPageError && <ProblemAlert error={inbox.error} />}
