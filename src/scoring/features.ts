@@ -164,7 +164,8 @@ const ACTIVE = `('open', 'partially_paid')`;
 /**
  * One statement: the raw features of every open case of the creditor at each cut date, and with
  * `label` the amounts the label needs. Parameters: $1 org, $2 creditor, $3 cut dates, $4 time zone,
- * $5 label days, $6 debtor sample (0..1024: debtors whose hash falls under it; 1024 = all).
+ * $5 label days, $6 debtor sample (0..1024: debtors whose hash falls under it; 1024 = all). Without
+ * `label` (scoring) it expects a single cut date.
  * Columns: cut, debtor_id, the RawFeatures columns (snake case), owed_cents, and paid_cents (label).
  */
 export function featuresSql(options: { label: boolean }): string {
@@ -182,7 +183,12 @@ r as materialized (
 ),
 -- Money of ours paid into each receivable, by day.
 paid as materialized (
-  select a.receivable_id, array_agg(p.paid_on order by p.paid_on) as days, array_agg(a.cents order by p.paid_on) as cents,
+  select a.receivable_id, ${
+    options.label
+      ? `array_agg(p.paid_on order by p.paid_on) as days, array_agg(a.cents order by p.paid_on) as cents,`
+      : // Scoring has one cut: what was paid after it is a sum, no need for the days.
+        `null::date[] as days, null::bigint[] as cents, sum(a.cents) filter (where p.paid_on > (select max(c) from cuts)) as after_cut,`
+  }
          max(p.paid_on) as last_paid_on
     from payment_allocations a
     join payments p on p.org_id = a.org_id and p.id = a.payment_id
@@ -203,6 +209,7 @@ closed as materialized (
 ),
 rs as materialized (
   select r.id, r.debtor_id, r.due_date, r.billed_on, r.open_now, p.days, p.cents, p.last_paid_on,
+         ${options.label ? '0::bigint' : 'coalesce(p.after_cut, 0)'} as after_cut,
          cl.closed_on, coalesce(cl.closed_cents, 0) as closed_cents, coalesce(cl.closed_paid, false) as closed_paid,
          case when r.status = 'paid' then coalesce(case when cl.closed_paid then cl.closed_on end, p.last_paid_on) end as settled_on
     from r left join paid p on p.receivable_id = r.id left join closed cl on cl.receivable_id = r.id
@@ -215,7 +222,11 @@ open_at as materialized (
                and (rs.open_now > 0 or rs.closed_on > c.c or rs.last_paid_on > c.c)
     cross join lateral (
       select rs.debtor_id, rs.due_date,
-             rs.open_now + coalesce((select sum(u.cents) from unnest(rs.days, rs.cents) u(d, cents) where u.d > c.c), 0)
+             rs.open_now + ${
+               options.label
+                 ? 'coalesce((select sum(u.cents) from unnest(rs.days, rs.cents) u(d, cents) where u.d > c.c), 0)'
+                 : 'rs.after_cut'
+             }
                + case when rs.closed_on > c.c then rs.closed_cents else 0 end as owed,
              ${
                options.label
