@@ -24,6 +24,11 @@ export type SubjectExport = {
     /** Agreements made, with their payments, and the recovered-customer follow-ups. */
     agreements: Record<string, unknown>[];
     recoveries: Record<string, unknown>[];
+    /**
+     * The automated assessment of payment (src/scoring, LGPD art. 20): probability, expected recovery,
+     * the factors behind it and the model or rules that made it; empty when the debtor has none.
+     */
+    scores: Record<string, unknown>[];
     /** Portal access checks (where the code went, masked) and requests for help written there. */
     portal: { accesses: Record<string, unknown>[]; requests: Record<string, unknown>[] };
   }[];
@@ -122,6 +127,13 @@ export async function exportSubjectData(
           where org_id = $1 and channel = 'portal' and from_address = $2 order by id`,
         [scope.orgId, `debtor:${debtor.id}`],
       );
+      const scores = await tx.query<Record<string, unknown>>(
+        `select s.probability, s.open_cents, s.expected_recovery_cents, s.factors, s.as_of, s.scored_at,
+                m.kind as model_kind, m.auc as model_auc, m.reason as model_reason, m.trained_at as model_trained_at
+           from debtor_scores s join score_models m on m.org_id = s.org_id and m.id = s.model_id
+          where s.org_id = $1 and s.debtor_id = $2`,
+        [scope.orgId, debtor.id],
+      );
       controllers.push({
         creditor: { legalName: legal_name, cnpj },
         debtor,
@@ -133,6 +145,7 @@ export async function exportSubjectData(
         calls,
         agreements,
         recoveries,
+        scores,
         portal: { accesses: portal, requests },
       });
     }

@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { formatBrlText, formatDocument } from '../dunning/templates.ts';
+import { type Factor, nameFactors } from '../scoring/factors.ts';
 import type { SubjectExport } from './export.ts';
 
 const when = (value: unknown) =>
@@ -66,6 +67,18 @@ export function subjectExportPdf(data: SubjectExport): NodeJS.ReadableStream {
       .text(`Consentimentos e cancelamentos (${c.consents.length})`)
       .font('Helvetica');
     for (const e of c.consents) doc.text(`- ${when(e.at)} · ${e.channel} · ${e.event} · origem: ${e.source}`);
+    for (const score of c.scores) {
+      const factors = nameFactors(Array.isArray(score.factors) ? (score.factors as Factor[]) : []);
+      doc
+        .moveDown(0.5)
+        .font('Helvetica-Bold')
+        .text('Avaliação automatizada de pagamento (LGPD, art. 20)')
+        .font('Helvetica')
+        .text(
+          `- ${Math.round(Number(score.probability) * 100)}% de chance de pagar · ${score.model_kind === 'model' ? 'modelo da carteira' : 'regras'} · avaliado em ${when(score.as_of)}${factors.length > 0 ? ` · fatores: ${factors.map((f) => f.label).join('; ')}` : ''}`,
+        )
+        .text('- Usada só para ordenar as ligações; o titular pode pedir a revisão por uma pessoa.');
+    }
     doc.moveDown(0.5).font('Helvetica-Bold').text(`Acordos (${c.agreements.length})`).font('Helvetica');
     for (const a of c.agreements)
       doc.text(

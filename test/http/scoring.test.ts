@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember } from '../../src/access/accounts.ts';
 import { writeSyntheticHistory } from '../../src/scoring/synthetic.ts';
 import { todayIn } from '../../src/shared/dates.ts';
 import { loginAs, startTestApp } from '../support/app.ts';
+import { PASSWORD } from '../support/seed.ts';
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
 let manager: Awaited<ReturnType<typeof loginAs>>;
@@ -70,6 +72,30 @@ describe('the behavioural score over HTTP', () => {
       /^Sem histórico suficiente para treinar: \d+ casos .*; usando regras\.$/,
     );
   }, 120_000);
+
+  it('the data subject’s LGPD export carries the automated assessment, with its factors and model', async () => {
+    await addMember(app.db, {
+      orgId: app.seeded.a.scope.orgId,
+      email: 'dpo@alfa.test',
+      name: 'DPO',
+      password: PASSWORD,
+      role: 'admin',
+    });
+    const dpo = await loginAs(app.url, 'dpo@alfa.test');
+    const data = (await (await dpo('/api/v1/lgpd/subjects/529.982.247-25/export')).json()) as {
+      controllers: { creditor: { legalName: string }; scores: Record<string, unknown>[] }[];
+    };
+    const um = data.controllers.find((c) => c.creditor.legalName === 'Cliente Um Ltda');
+    expect(um?.scores).toEqual([
+      expect.objectContaining({
+        model_kind: 'model',
+        probability: expect.any(Number),
+        factors: expect.any(Array),
+      }),
+    ]);
+    const pdf = await dpo('/api/v1/lgpd/subjects/529.982.247-25/export.pdf');
+    expect(pdf.status).toBe(200);
+  });
 
   it('exports the worklist queue as CSV with probability, expected value and factors', async () => {
     const collector = await loginAs(app.url, app.seeded.users.collector);
