@@ -1,6 +1,6 @@
 import type { Database } from '../db/client.ts';
-import { breakOverdueAgreements } from '../payments/agreements.ts';
 import { enqueueAlertEvaluation } from '../monitoring/jobs.ts';
+import { breakOverdueAgreements } from '../payments/agreements.ts';
 import { breakOverduePromises } from '../payments/allocate.ts';
 import { registerPendingCharges } from '../payments/collectionAccount.ts';
 import { enqueueDailyScoring } from '../scoring/jobs.ts';
