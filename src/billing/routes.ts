@@ -9,7 +9,7 @@ import type { App, AppContext } from '../http/types.ts';
 import { statementCsv, statementFilename, statementPdf } from './documents.ts';
 import type { FeeTier } from './fees.ts';
 import {
-  type FeeStatement,
+  auditStatementDownload,
   getFeeTerms,
   getIssuer,
   getStatement,
@@ -270,54 +270,46 @@ export function billingRoutes(app: App, { db }: AppContext) {
     },
   );
 
-  const download = (statement: FeeStatement, extension: 'pdf' | 'csv') =>
-    `attachment; filename="${statementFilename(statement, extension)}"`;
-
-  app.get(
-    '/api/v1/creditors/:id/fee-statements/:month/statement.pdf',
+  /**
+   * The statement's documents. Their lines name debtors with their CPF/CNPJ, so each download is in the
+   * audit trail (`export.fee_statement`), like the other exports of personal data.
+   */
+  const documents = [
     {
-      config: { permission: 'portfolio:read' },
-      schema: {
-        tags: ['billing'],
-        summary: 'The fee statement as PDF (a preview is marked as such on every page)',
-        params: CreditorMonth,
-      },
+      extension: 'pdf',
+      type: 'application/pdf',
+      summary:
+        'The fee statement as PDF (a preview is marked as such on every page; the download is audited)',
+      render: statementPdf,
     },
-    async (request, reply) => {
-      const statement = await getStatement(
-        db,
-        requireScope(request),
-        request.params.id,
-        request.params.month,
-      );
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', download(statement, 'pdf'))
-        .send(statementPdf(statement));
-    },
-  );
-
-  app.get(
-    '/api/v1/creditors/:id/fee-statements/:month/statement.csv',
     {
-      config: { permission: 'portfolio:read' },
-      schema: {
-        tags: ['billing'],
-        summary: 'The fee statement as CSV (; separated, UTF-8 with BOM, pt-BR decimals)',
-        params: CreditorMonth,
+      extension: 'csv',
+      type: 'text/csv; charset=utf-8',
+      summary:
+        'The fee statement as CSV (; separated, UTF-8 with BOM, pt-BR decimals; the download is audited)',
+      render: statementCsv,
+    },
+  ] as const;
+  for (const document of documents) {
+    app.get(
+      `/api/v1/creditors/:id/fee-statements/:month/statement.${document.extension}`,
+      {
+        config: { permission: 'portfolio:read' },
+        schema: { tags: ['billing'], summary: document.summary, params: CreditorMonth },
       },
-    },
-    async (request, reply) => {
-      const statement = await getStatement(
-        db,
-        requireScope(request),
-        request.params.id,
-        request.params.month,
-      );
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', download(statement, 'csv'))
-        .send(statementCsv(statement));
-    },
-  );
+      async (request, reply) => {
+        const scope = requireScope(request);
+        const statement = await getStatement(db, scope, request.params.id, request.params.month);
+        const body = document.render(statement);
+        await auditStatementDownload(db, scope, statement, document.extension);
+        return reply
+          .type(document.type)
+          .header(
+            'content-disposition',
+            `attachment; filename="${statementFilename(statement, document.extension)}"`,
+          )
+          .send(body);
+      },
+    );
+  }
 }

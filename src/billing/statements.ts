@@ -681,6 +681,31 @@ export async function issueStatement(
   });
 }
 
+/** Records a download of a statement (its lines name debtors): who, which creditor and month, which format. */
+export async function auditStatementDownload(
+  db: Database,
+  scope: Scope,
+  statement: FeeStatement,
+  format: 'pdf' | 'csv',
+): Promise<void> {
+  await withTenant(db, scope.orgId, (tx) =>
+    appendAudit(tx, {
+      orgId: scope.orgId,
+      actor: scope.actor,
+      action: 'export.fee_statement',
+      entity: 'creditor',
+      entityId: statement.creditor.id,
+      after: {
+        month: statement.month,
+        state: statement.state,
+        number: statement.number,
+        format,
+        lines: statement.lines.length,
+      },
+    }),
+  );
+}
+
 /** The issued statements of a creditor, newest month first. */
 export async function listIssued(
   db: Database,

@@ -152,7 +152,7 @@ describe('fee statements', () => {
     ).toBe(400);
   });
 
-  it('downloads as PDF and as CSV (UTF-8 with BOM, ;-separated, pt-BR decimals)', async () => {
+  it('downloads as PDF and as CSV (UTF-8 with BOM, ;-separated, pt-BR decimals), each download audited', async () => {
     const base = `/api/v1/creditors/${app.seeded.a.creditorId}/fee-statements/2026-03`;
     const pdf = await client(`${base}/statement.pdf`);
     expect(pdf.status).toBe(200);
@@ -173,5 +173,12 @@ describe('fee statements', () => {
       /\r\n1;\d+;05\/03\/2026;Devedor E1;[^;]+;E-R1;;20\/02\/2026;13;333,33;5;16,6665;16,66;não\r\n/,
     );
     expect(text).toContain('total;1827,63');
+    const audits = await app.db.query<{ actor: string; after: { format: string; month: string } }>(
+      `select actor, after from audit_log where action = 'export.fee_statement' order by seq`,
+    );
+    expect(audits.map((a) => [a.after.format, a.after.month])).toEqual([
+      ['pdf', '2026-03'],
+      ['csv', '2026-03'],
+    ]);
   });
 });
