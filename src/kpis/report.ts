@@ -242,7 +242,9 @@ export function buildReport(f: ReportFacts): KpiReport {
       .reduce((sum, x) => sum + x.cents, 0);
   const notes: string[] = [];
   if (to >= today)
-    notes.push(`O período termina em ${to} e ainda não fechou: os números podem mudar até lá.`);
+    notes.push(
+      `O período termina em ${to.split('-').reverse().join('/')} e ainda não fechou: os números podem mudar até lá.`,
+    );
 
   const asOfTotal = total(asOf);
   const overdueCents = asOfTotal - inBucket(asOf, 'current');
