@@ -5,40 +5,14 @@
  * it (writing every line) and the preview of the next month (which must skip every charged line).
  */
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createOrganization } from '../src/access/accounts.ts';
 import { getStatement, issueStatement, setFeeTerms, setIssuer } from '../src/billing/statements.ts';
-import { type Database, openPostgres } from '../src/db/client.ts';
-import { migrate } from '../src/db/migrate.ts';
+import type { Database } from '../src/db/client.ts';
 import { benchCreditor, type Engine, openEngine } from './engines.ts';
 
-const POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const _POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NOW = { now: new Date('2026-04-15T15:00:00Z') };
 const seconds = (from: number) => (performance.now() - from) / 1000;
-
-/** Its own PostgreSQL database, so that it can run beside another benchmark. */
-async function openBilling(engine: Engine): Promise<{ db: Database; cleanup: () => Promise<void> }> {
-  if (engine === 'pglite') return openEngine('pglite');
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query('drop database if exists regua_bench_billing with (force)');
-  await admin.query('create database regua_bench_billing');
-  await admin.end();
-  const url = new URL(POSTGRES);
-  url.pathname = '/regua_bench_billing';
-  const db = await openPostgres(url.toString());
-  await migrate(db);
-  return {
-    db,
-    cleanup: async () => {
-      await db.close().catch(() => {});
-      const c = new pg.Client({ connectionString: POSTGRES });
-      await c.connect();
-      await c.query('drop database if exists regua_bench_billing with (force)');
-      await c.end();
-    },
-  };
-}
 
 /** N receivables of N/2 debtors, each paid once in March 2026 (90% after its due date), by SQL. */
 async function plant(db: Database, orgId: number, creditorId: number, n: number): Promise<void> {
@@ -129,7 +103,7 @@ export async function billingBenchmark(args: string[]): Promise<void> {
     `billing: the fee statement of a month with ${n.toLocaleString('en')} payments of one creditor`,
   );
   for (const engine of engines) {
-    const { db, cleanup } = await openBilling(engine);
+    const { db, cleanup } = await openEngine(engine, { name: 'regua_bench_billing' });
     try {
       const { orgId, scope, creditorId } = await benchCreditor(db, { slug: 'bench-billing', name: 'Bench' });
       // A second organization with the same month, which must not count.

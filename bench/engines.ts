@@ -17,15 +17,23 @@ export function enginesFrom(value: unknown): Engine[] {
   return (typeof value === 'string' ? [value] : ['postgres', 'pglite']) as Engine[];
 }
 
-/** A fresh, migrated database for a benchmark: a PGlite directory or a PostgreSQL database, dropped after. */
-export async function openEngine(engine: Engine): Promise<{
+/**
+ * A fresh, migrated database for a benchmark: a PGlite directory or a PostgreSQL database, dropped after.
+ * `name` gives a benchmark a database (and directory) of its own, so it can run beside another one;
+ * `keep` leaves the PostgreSQL database after the run, for EXPLAIN.
+ */
+export async function openEngine(
+  engine: Engine,
+  options: { name?: string; keep?: boolean } = {},
+): Promise<{
   db: Database;
   cleanup: () => Promise<void>;
   /** Where the database is, for a server started in another process: DATABASE_URL or REGUA_DATA_DIR. */
   env: Record<string, string>;
 }> {
+  const name = options.name ?? 'regua_bench';
   if (engine === 'pglite') {
-    const dir = join(tmpdir(), `regua-bench-${process.pid}`);
+    const dir = join(tmpdir(), `${name.replaceAll('_', '-')}-${process.pid}`);
     rmSync(dir, { recursive: true, force: true });
     const db = await openPglite(dir);
     await migrate(db);
@@ -38,13 +46,19 @@ export async function openEngine(engine: Engine): Promise<{
       env: { REGUA_DATA_DIR: dir },
     };
   }
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query('drop database if exists regua_bench with (force)');
-  await admin.query('create database regua_bench');
-  await admin.end();
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: POSTGRES });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`drop database if exists ${name} with (force)`);
+  await admin(`create database ${name}`);
   const url = new URL(POSTGRES);
-  url.pathname = '/regua_bench';
+  url.pathname = `/${name}`;
   const db = await openPostgres(url.toString());
   await migrate(db);
   return {
@@ -52,10 +66,7 @@ export async function openEngine(engine: Engine): Promise<{
     env: { DATABASE_URL: url.toString() },
     cleanup: async () => {
       await db.close().catch(() => {});
-      const c = new pg.Client({ connectionString: POSTGRES });
-      await c.connect();
-      await c.query('drop database if exists regua_bench with (force)');
-      await c.end();
+      if (!options.keep) await admin(`drop database if exists ${name} with (force)`);
     },
   };
 }

@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { addMember } from '../src/access/accounts.ts';
 import { loadConfig } from '../src/config.ts';
-import { type Database, openPglite, openPostgres } from '../src/db/client.ts';
-import { migrate } from '../src/db/migrate.ts';
+import type { Database } from '../src/db/client.ts';
 import { startRegua } from '../src/server.ts';
-import { benchCreditor, type Engine } from './engines.ts';
+import { benchCreditor, type Engine, openEngine } from './engines.ts';
 
 /**
  * `npm run bench -- export`: the CSV export of a creditor's receivables (GET /api/v1/receivables/export.csv,
@@ -20,7 +16,7 @@ import { benchCreditor, type Engine } from './engines.ts';
  * Usage: node bench/main.ts export [--receivables N] [--engine postgres|pglite]
  */
 
-const POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const _POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Its own database, so that it never drops the one another benchmark is using. */
 const DATABASE = 'regua_bench_export';
 const PASSWORD = 'bench-password-1';
@@ -29,40 +25,8 @@ const mb = (bytes: number) => bytes / 1024 / 1024;
 async function open(
   engine: Engine,
 ): Promise<{ db: Database; url: string | null; cleanup: () => Promise<void> }> {
-  if (engine === 'pglite') {
-    const dir = join(tmpdir(), `regua-bench-export-${process.pid}`);
-    rmSync(dir, { recursive: true, force: true });
-    const db = await openPglite(dir);
-    await migrate(db);
-    return {
-      db,
-      url: null,
-      cleanup: async () => {
-        await db.close().catch(() => {});
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DATABASE} with (force)`);
-  await admin.query(`create database ${DATABASE}`);
-  await admin.end();
-  const url = new URL(POSTGRES);
-  url.pathname = `/${DATABASE}`;
-  const db = await openPostgres(url.toString());
-  await migrate(db);
-  return {
-    db,
-    url: url.toString(),
-    cleanup: async () => {
-      await db.close().catch(() => {});
-      const c = new pg.Client({ connectionString: POSTGRES });
-      await c.connect();
-      await c.query(`drop database if exists ${DATABASE} with (force)`);
-      await c.end();
-    },
-  };
+  const { db, env, cleanup } = await openEngine(engine, { name: DATABASE });
+  return { db, url: env.DATABASE_URL ?? null, cleanup };
 }
 
 /** `receivables` receivables of one creditor (4 per debtor, due over two years), written by SQL. */

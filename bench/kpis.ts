@@ -1,11 +1,8 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createOrganization } from '../src/access/accounts.ts';
 import { type Scope, scopeFor } from '../src/access/scope.ts';
 import type { Database } from '../src/db/client.ts';
-import { openPostgres } from '../src/db/client.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { activateCadenceVersion, createCadence } from '../src/dunning/cadences.ts';
 import { defaultCadence } from '../src/dunning/defaults.ts';
 import { computeKpis, type KpiFilters } from '../src/kpis/kpis.ts';
@@ -370,36 +367,9 @@ async function bareSlas(
   );
 }
 
-const POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const _POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** A database of its own, so that other benchmarks running on the same server (regua_bench) are left alone. */
 const DATABASE = 'regua_bench_kpis';
-
-async function openBench(
-  engine: Engine,
-  keep: boolean,
-): Promise<{ db: Database; cleanup: () => Promise<void> }> {
-  if (engine === 'pglite') return openEngine('pglite');
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: POSTGRES });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await admin(`drop database if exists ${DATABASE} with (force)`);
-  await admin(`create database ${DATABASE}`);
-  const url = new URL(POSTGRES);
-  url.pathname = `/${DATABASE}`;
-  const db = await openPostgres(url.toString());
-  await migrate(db);
-  return {
-    db,
-    cleanup: async () => {
-      await db.close();
-      // --keep leaves the database for EXPLAIN.
-      if (!keep) await admin(`drop database if exists ${DATABASE} with (force)`);
-    },
-  };
-}
 
 /** Runs `run` `runs` times: the first time, the best and the median. */
 async function timed(
@@ -445,7 +415,7 @@ export async function kpisBenchmark(args: string[]): Promise<void> {
     `kpis: the full KPI dashboard of a creditor with ${receivables.toLocaleString('en')} receivables, ${period.from} to ${period.to}`,
   );
   for (const engine of engines) {
-    const { db, cleanup } = await openBench(engine, values.keep === true);
+    const { db, cleanup } = await openEngine(engine, { name: DATABASE, keep: values.keep === true });
     try {
       const setup = performance.now();
       if (process.env.BENCH_DEBUG) {

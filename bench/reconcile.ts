@@ -1,18 +1,13 @@
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createOrganization } from '../src/access/accounts.ts';
 import { scopeFor } from '../src/access/scope.ts';
-import { type Database, openPglite, openPostgres } from '../src/db/client.ts';
-import { migrate } from '../src/db/migrate.ts';
+import type { Database } from '../src/db/client.ts';
 import { withTenant } from '../src/db/tenant.ts';
 import { candidateRows, findCandidates, paymentLines } from '../src/payments/candidates.ts';
 import { createCreditor } from '../src/portfolio/creditors.ts';
-import { type Engine, enginesFrom } from './engines.ts';
+import { enginesFrom, openEngine } from './engines.ts';
 
-const POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const _POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Its own database, so it can run beside the other benchmarks (engines.ts uses regua_bench). */
 const DATABASE = 'regua_bench_reconcile';
 
@@ -22,44 +17,6 @@ export const RECONCILIATION_INDEXES = [
   'debtors_document_idx',
   'receivables_document_number_idx',
 ];
-
-async function openDatabase(engine: Engine): Promise<{ db: Database; cleanup: () => Promise<void> }> {
-  if (engine === 'pglite') {
-    const dir = join(tmpdir(), `regua-bench-reconcile-${process.pid}`);
-    rmSync(dir, { recursive: true, force: true });
-    const db = await openPglite(dir);
-    await migrate(db);
-    return {
-      db,
-      cleanup: async () => {
-        await db.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: POSTGRES });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`drop database if exists ${DATABASE} with (force)`);
-  await admin(`create database ${DATABASE}`);
-  const url = new URL(POSTGRES);
-  url.pathname = `/${DATABASE}`;
-  const db = await openPostgres(url.toString());
-  await migrate(db);
-  return {
-    db,
-    cleanup: async () => {
-      await db.close();
-      await admin(`drop database if exists ${DATABASE} with (force)`);
-    },
-  };
-}
 
 const FIRST = [
   'Maria',
@@ -184,7 +141,7 @@ export async function reconcileBenchmark(args: string[]): Promise<void> {
       `batches of ${batch}, ${withIndexes ? 'with' : 'WITHOUT'} the reconciliation indexes`,
   );
   for (const engine of enginesFrom(values.engine)) {
-    const { db, cleanup } = await openDatabase(engine);
+    const { db, cleanup } = await openEngine(engine, { name: DATABASE });
     try {
       const org = await createOrganization(db, { slug: 'bench', name: 'Bench' });
       const scope = scopeFor({

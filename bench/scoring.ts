@@ -1,10 +1,8 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createOrganization } from '../src/access/accounts.ts';
 import { scopeFor } from '../src/access/scope.ts';
-import { type Database, openPostgres } from '../src/db/client.ts';
-import { migrate } from '../src/db/migrate.ts';
+import type { Database } from '../src/db/client.ts';
 import { withTenant } from '../src/db/tenant.ts';
 import { createCreditor } from '../src/portfolio/creditors.ts';
 import { LABEL_DAYS } from '../src/scoring/features.ts';
@@ -13,33 +11,10 @@ import { writeSyntheticHistory } from '../src/scoring/synthetic.ts';
 import { benchCreditor, type Engine, openEngine } from './engines.ts';
 
 const TODAY = '2026-11-14';
-const POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const _POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** A database of its own, so that other benchmarks running on the same server are left alone. */
 const DATABASE = 'regua_bench_scoring';
 const seconds = (from: number) => (performance.now() - from) / 1000;
-
-async function openBench(engine: Engine): Promise<{ db: Database; cleanup: () => Promise<void> }> {
-  if (engine === 'pglite') return openEngine('pglite');
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: POSTGRES });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await admin(`drop database if exists ${DATABASE} with (force)`);
-  await admin(`create database ${DATABASE}`);
-  const url = new URL(POSTGRES);
-  url.pathname = `/${DATABASE}`;
-  const db = await openPostgres(url.toString());
-  await migrate(db);
-  return {
-    db,
-    cleanup: async () => {
-      await db.close();
-      await admin(`drop database if exists ${DATABASE} with (force)`);
-    },
-  };
-}
 
 /**
  * The baseline: bare aggregates of the same facts for one cut, with no reconstruction of the past:
@@ -85,7 +60,7 @@ export async function scoringBenchmark(args: string[]): Promise<void> {
     `score: train and score a creditor with ${receivables.toLocaleString('en')} receivables over two years (synthetic history whose payments depend on a hidden trait of each debtor)`,
   );
   for (const engine of engines) {
-    const { db, cleanup } = await openBench(engine);
+    const { db, cleanup } = await openEngine(engine, { name: DATABASE });
     try {
       const started = performance.now();
       const { orgId, scope, creditorId } = await benchCreditor(db, { slug: 'bench', name: 'Bench' });

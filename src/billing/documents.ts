@@ -5,6 +5,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { formatBrDate, formatBrlText, formatDocument } from '../dunning/templates.ts';
+import { centsToCsv, guardFormula, quoteCell } from '../shared/csvExport.ts';
 import { formatBasisPoints } from './fees.ts';
 import type { FeeStatement } from './statements.ts';
 
@@ -152,17 +153,12 @@ export function statementPdf(s: FeeStatement): NodeJS.ReadableStream {
   return doc;
 }
 
-/** A cell, quoted when needed; text a spreadsheet would run as a formula (=, +, -, @) is prefixed with '. */
-function csvCell(value: string): string {
-  const formula = /^[=+@\t\r]/.test(value) || (value.startsWith('-') && !/^-[\d.,]+$/.test(value));
-  const text = formula ? `'${value}` : value;
-  return /[;"\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-const decimal = (cents: number) => {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.trunc(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
-};
+/**
+ * A cell, quoted when needed; text a spreadsheet would run as a formula gets a leading apostrophe,
+ * except the negative amounts this file writes itself.
+ */
+const csvCell = (value: string) => quoteCell(/^-[\d.,]+$/.test(value) ? value : guardFormula(value));
+const decimal = centsToCsv;
 
 /** The statement as CSV: a header block, one row per line, then the totals. */
 export function statementCsv(s: FeeStatement): string {

@@ -104,15 +104,7 @@ export const CHANNEL_LABELS: Record<string, string> = {
   protest: 'Protesto',
 };
 
-export const MESSAGE_STATUS_LABELS: Record<string, string> = {
-  queued: 'Na fila',
-  sending: 'Enviando',
-  sent: 'Enviada',
-  delivered: 'Entregue',
-  read: 'Lida',
-  failed: 'Falhou',
-  cancelled: 'Cancelada',
-};
+export { MESSAGE_STATUS_LABELS } from '../shared/csvLabels.ts';
 
 export const PURPOSE_LABELS: Record<string, string> = {
   reminder: 'Cobrança (régua)',

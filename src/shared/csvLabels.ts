@@ -1,6 +1,6 @@
 /**
  * pt-BR words for the codes CSV exports write (the same wording as the web app's labels,
- * web/src/lib/labels.ts; the server cannot import the web bundle). An unknown code is written as is.
+ * web/src/lib/labels.ts, which imports the tables it shares from here). An unknown code is written as is.
  */
 
 const label =
@@ -21,7 +21,8 @@ export const channelPt = label({
   push: 'Push',
 });
 
-export const messageStatusPt = label({
+/** pt-BR names of the outbox statuses (also the monthly report's). */
+export const MESSAGE_STATUS_LABELS: Record<string, string> = {
   queued: 'Na fila',
   sending: 'Enviando',
   sent: 'Enviada',
@@ -29,7 +30,9 @@ export const messageStatusPt = label({
   read: 'Lida',
   failed: 'Falhou',
   cancelled: 'Cancelada',
-});
+};
+
+export const messageStatusPt = label(MESSAGE_STATUS_LABELS);
 
 export const purposePt = label({
   reminder: 'Lembrete',
@@ -62,7 +65,8 @@ export const importStatusPt = label({
   failed: 'Falhou',
 });
 
-export const importErrorPt = label({
+/** pt-BR text of the import error codes (the web app shows the same, web/src/lib/labels.ts). */
+export const IMPORT_ERROR_LABELS: Record<string, string> = {
   required: 'Campo obrigatório não preenchido',
   invalid_cpf: 'CPF inválido',
   invalid_cnpj: 'CNPJ inválido',
@@ -82,7 +86,9 @@ export const importErrorPt = label({
   malformed_csv: 'Linha mal formada no CSV',
   invalid_encoding: 'Codificação de caracteres inválida',
   too_long: 'Valor longo demais',
-});
+};
+
+export const importErrorPt = label(IMPORT_ERROR_LABELS);
 
 export const paymentStatusPt = label({
   allocated: 'Conciliado',

@@ -1,3 +1,4 @@
+import { IMPORT_ERROR_LABELS } from '../../../src/shared/csvLabels.ts';
 import type {
   AgingBucketKey,
   AgreementStatus,
@@ -323,27 +324,7 @@ export function planDateLabel(date: string | null | undefined): string {
 }
 
 /** Human text for the import error codes; unknown codes fall back to the server's English `reason`. */
-export const IMPORT_ERROR_MESSAGES: Record<string, string> = {
-  required: 'Campo obrigatório não preenchido',
-  invalid_cpf: 'CPF inválido',
-  invalid_cnpj: 'CNPJ inválido',
-  invalid_document: 'CPF/CNPJ inválido',
-  invalid_date: 'Data inválida',
-  invalid_amount: 'Valor inválido',
-  negative_amount: 'Valor negativo',
-  due_before_issue: 'Vencimento anterior à emissão',
-  open_exceeds_original: 'Saldo em aberto maior que o valor original',
-  invalid_email: 'E-mail inválido',
-  invalid_phone: 'Telefone inválido',
-  invalid_uf: 'UF inválida',
-  invalid_cep: 'CEP inválido',
-  invalid_status: 'Situação inválida',
-  status_conflict: 'Situação incompatível com o saldo',
-  duplicate_external_id: 'Identificador repetido no arquivo',
-  malformed_csv: 'Linha mal formada no CSV',
-  invalid_encoding: 'Codificação de caracteres inválida',
-  too_long: 'Valor longo demais',
-};
+export const IMPORT_ERROR_MESSAGES: Record<string, string> = IMPORT_ERROR_LABELS;
 
 export function importErrorMessage(code: string, reason: string): string {
   return IMPORT_ERROR_MESSAGES[code] ?? reason;
