@@ -24,6 +24,8 @@ export const jobs = pgTable(
   },
   (t) => [
     index('jobs_ready_idx').on(t.runAt).where(sql`${t.status} in ('queued','running')`),
+    // The scheduler's once-an-hour and once-a-day enqueues look up an organization's jobs of a kind.
+    index('jobs_org_kind_idx').on(t.orgId, t.kind, t.createdAt),
     check('jobs_status_check', sql`${t.status} in ('queued','running','done','failed')`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_org_kind_idx" ON "jobs" USING btree ("org_id","kind","created_at");
