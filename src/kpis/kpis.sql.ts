@@ -9,8 +9,6 @@
  * imports, agreements, write-offs each write one); a payment's change is dated by the day it was paid,
  * every other change by the day it was recorded, in the organization's time zone.
  */
-import { bucketSql } from './formulas.ts';
-
 /** Positional parameters, each added once with its type: `p.add(value, 'bigint')` returns `$n::bigint`. */
 export type SqlParams = { readonly values: unknown[]; add(value: unknown, type: string): string };
 
@@ -78,6 +76,7 @@ export function scopeSql(p: SqlParams, s: KpiScope): ScopeSql {
     org: [s.orgId, 'bigint'],
     tz: [s.timeZone, 'text'],
     creditors: [s.creditorIds, 'bigint[]'],
+    creditor: [s.creditorIds?.[0] ?? null, 'bigint'],
     kind: [s.debtorKind, 'text'],
     tags: [s.tags, 'text[]'],
     cadence: [s.cadenceId, 'bigint'],
@@ -98,8 +97,11 @@ export function scopeSql(p: SqlParams, s: KpiScope): ScopeSql {
     conditions.length === 0
       ? null
       : `(select d.id from debtors d where d.org_id = ${v.org} and ${conditions.join(' and ')})`;
+  /** One creditor (the common case) as an equality: PostgreSQL tests it faster than `= any(array)`. */
+  const creditorIs = (column: string) =>
+    s.creditorIds?.length === 1 ? `${column} = ${v.creditor}` : `${column} = any(${v.creditors})`;
   const creditorCondition = (alias: string) =>
-    s.creditorIds ? ` and ${alias}.creditor_id = any(${v.creditors})` : '';
+    s.creditorIds ? ` and ${creditorIs(`${alias}.creditor_id`)}` : '';
   return {
     get org() {
       return v.org;
@@ -113,7 +115,7 @@ export function scopeSql(p: SqlParams, s: KpiScope): ScopeSql {
     },
     debtor(column) {
       const debtors = debtorsWhere([
-        ...(s.creditorIds ? [`d.creditor_id = any(${v.creditors})`] : []),
+        ...(s.creditorIds ? [creditorIs('d.creditor_id')] : []),
         ...segment(),
         ...workedByCadence(),
       ]);
@@ -211,108 +213,79 @@ const lostBefore = (c: ChurnArgs) => `(billed_on <= ${c.start} and due_date < ${
 /** Passes `churnDays` past due on a day of the period: its debtor is lost then, if it is unpaid. */
 const lostIn = (c: ChurnArgs) => `(due_date + ${c.churnDays} + 1 between ${c.from} and ${c.to})`;
 
-/** The cut dates and parameters of the portfolio statement (built by kpis.ts). */
+/** The parameters of the portfolio statements (built by kpis.ts). */
 export type PortfolioArgs = ChurnArgs & {
-  /** The cut dates, ascending; `next` is each plus one day (width_bucket's thresholds). */
-  cuts: string;
+  /** Each cut date plus one day, ascending (width_bucket's thresholds). */
   next: string;
   /** The earliest date a balance is asked for. */
   sinceCut: string;
-  asOf: string;
+  /** 1-based indexes of the as-of date, the start and the period's end among the cut dates. */
   asOfIndex: string;
   startIndex: string;
   endIndex: string;
-  /** The (k, j) pairs asked for: the balance at cut j of what existed at cut k. */
-  pairK: string;
-  pairJ: string;
   agreements: AgreementSql | null;
 };
 
 /**
- * The portfolio statement, one pass over the scope's receivables (two for churn) and one over their
- * changes of balance since the earliest balance date. It returns, as JSON:
- * - `amounts`: for each (k, j) asked, the balance at the end of cut j of the receivables that existed
- *   at cut k, by bucket at cut k and bucket at cut j (k = j: the aging at cut j; k < j: roll rates);
- * - `sales`: credit sales (original amounts; cancelled receivables and agreements' installments are
- *   not sales) by cut interval (`bi`: how many cut dates fall before the billing day);
- * - `counts`: receivables with a balance at the as-of date, by bucket;
- * - `recovery`: money collected in the period, and the part of it recovered;
- * - `churn`: customers active at the start, and those of them lost to non-payment in the period.
- *
- * Balances at many dates without a row per receivable and date: a receivable's balance at cut j is
- * today's (`open_now`) minus its changes after cut j, and its bucket there depends only on its due
- * date. So receivables are added up by (due date, first cut they exist at) and changes by (due date,
- * first cut they exist at, first cut they are after), and each cut sums those few groups. Counts are
- * today's, corrected by the receivables whose balance changed since; the passes over the receivables
- * join nothing, so PostgreSQL may run them in parallel.
+ * The balances statement: one pass over the scope's receivables, added up by due date and billing
+ * day, then by (due date, `bi`: how many cut dates fall before the billing day). Each group: `open`
+ * (today's counted balance), `sales` (original amounts; cancelled receivables and agreements'
+ * installments are not sales) and `n` (how many have a balance today). A receivable's balance at cut j
+ * is today's minus its changes after cut j (the changes statement) and its bucket there depends only
+ * on its due date, so these few groups and the changes' groups give the balance at every cut date
+ * (kpis.ts adds them up). The pass joins nothing; agreements' installments are taken off after it.
  */
-export function portfolioSql(s: ScopeSql, a: PortfolioArgs): string {
+export function portfolioBalancesSql(s: ScopeSql, a: Pick<PortfolioArgs, 'next' | 'agreements'>): string {
   const { org, tz } = s;
   const billed = billedOn('r', tz);
-  /** A condition on moves' or changed receivables' columns, for a row of `receivables r`. */
+  const installments = a.agreements
+    ? `
+  union all
+  select r.due_date, ${billed}, 0, -r.original_cents, 0
+    from (${a.agreements.installments}) ai(id)
+    join receivables r on r.org_id = ${org} and r.id = ai.id
+   where r.status <> 'cancelled'${s.receivables('r')}`
+    : '';
+  return `
+with days as (
+  select r.due_date, ${billed} as billed_on,
+         sum(r.open_cents) filter (where r.status in ${ACTIVE}) as open_now,
+         sum(r.original_cents) filter (where r.status <> 'cancelled') as sales,
+         count(*) filter (where r.status in ${ACTIVE} and r.open_cents > 0) as open_count
+    from receivables r
+   where r.org_id = ${org}${s.receivables('r')}
+   group by 1, 2${installments}
+)
+select coalesce(json_agg(x), '[]') as groups
+  from (select due_date as due, width_bucket(billed_on, ${a.next}) as bi, coalesce(sum(open_now), 0) as open,
+               coalesce(sum(sales), 0) as sales, sum(open_count) as n
+          from days group by 1, 2) x`;
+}
+
+/**
+ * The changes statement: one pass over the changes of balance since the earliest balance date (each
+ * with its receivable), and one over the receivables still unpaid of the debtors active before the
+ * start (churn, from an index alone). It returns, as JSON:
+ * - `moves`: the changes by (due date, `bi`, `oi`: how many cut dates fall before the change);
+ * - `corrections`: by (due date, `bi`), how many more receivables had a balance at the as-of date than
+ *   today (negative: fewer), from the receivables changed after it;
+ * - `recovery`: money collected in the period, and the part of it recovered;
+ * - `churn`: customers active at the start, and those of them lost to non-payment in the period.
+ */
+export function portfolioChangesSql(s: ScopeSql, a: PortfolioArgs): string {
+  const { org } = s;
+  /** A condition on moves' columns, for a row of `receivables r`. */
   const onReceivables = (condition: string) =>
-    condition.replaceAll('due_date', 'r.due_date').replaceAll('billed_on', billed);
-  const openToday = `(r.status in ${ACTIVE} and r.open_cents > 0)`;
+    condition.replaceAll('due_date', 'r.due_date').replaceAll('billed_on', billedOn('r', s.tz));
+  /** A receivable's balance had a value then and today: +1 if only then, -1 if only today. */
+  const flip = (later: string) => `(open_now - ${later} > 0)::int - (open_now > 0)::int`;
   return `
 with moves as materialized (${balanceMovesSql(s, a)}
 ),
-changed as materialized (
-  select id, debtor_id, due_date, billed_on, bi, open_now,
-         coalesce(sum(delta) filter (where oi >= ${a.startIndex}), 0) as after_start,
-         coalesce(sum(delta) filter (where oi >= ${a.asOfIndex}), 0) as after_as_of,
-         coalesce(sum(delta) filter (where moved_on > due_date + ${a.churnDays}), 0) as after_churn
-    from moves group by id, debtor_id, due_date, billed_on, bi, open_now
-),
-g0 as (
-  select r.due_date, width_bucket(${billed}, ${a.next}) as bi,
-         sum(case when r.status in ${ACTIVE} then r.open_cents else 0 end) as open_now,
-         sum(case when r.status = 'cancelled' then 0 else r.original_cents end) as sales,
-         count(*) filter (where ${openToday}) as open_count
-    from receivables r
-   where r.org_id = ${org}${s.receivables('r')}
-   group by 1, 2
-),${
-    a.agreements
-      ? `
--- Agreements' installments are not sales: taken off after the pass above, which joins nothing so that
--- PostgreSQL may add the receivables up in parallel.
-installments as (
-  select r.due_date, width_bucket(${billed}, ${a.next}) as bi,
-         sum(case when r.status = 'cancelled' then 0 else r.original_cents end) as sales
-    from (${a.agreements.installments}) ai(id)
-    join receivables r on r.org_id = ${org} and r.id = ai.id
-   where true${s.receivables('r')}
-   group by 1, 2
-),`
-      : ''
-  }
-g as (
-  select g0.due_date, g0.bi, g0.open_now, g0.sales${a.agreements ? ' - coalesce(i.sales, 0)' : ''} as sales,
-         case when g0.bi < ${a.asOfIndex} then g0.open_count + coalesce(c.open_count, 0) else 0 end as open_as_of
-    from g0
-    left join (select due_date, bi, sum((open_now - after_as_of > 0)::int - (open_now > 0)::int) as open_count
-                 from changed group by due_date, bi) c on c.due_date = g0.due_date and c.bi = g0.bi${
-                   a.agreements
-                     ? `
-    left join installments i on i.due_date = g0.due_date and i.bi = g0.bi`
-                     : ''
-                 }
-),
-mg as (select due_date, bi, oi, sum(delta) as delta from moves where delta <> 0 group by due_date, bi, oi),
-pairs as (select k, j from unnest(${a.pairK}, ${a.pairJ}) as u(k, j)),
-at_cuts as (
-  select pr.k, pr.j, g.due_date, g.open_now as cents from pairs pr join g on g.bi < pr.k
-  union all
-  select pr.k, pr.j, mg.due_date, -mg.delta from pairs pr join mg on mg.bi < pr.k and mg.oi >= pr.j
-),
-amounts as (
-  select k, j, ${bucketSql(`((${a.cuts})[k] - due_date)`)} as from_bucket,
-         ${bucketSql(`((${a.cuts})[j] - due_date)`)} as to_bucket, sum(cents) as cents
-    from at_cuts group by 1, 2, 3, 4
-),
 -- Churn: the debtors billed in the month before the start (their receivables fall due after its first
--- day: an index range), then each one's receivables lost before or in the period, as counted today,
--- corrected by those whose balance changed since the start.
+-- day: an index range), then each one's receivables lost before or in the period, as counted today
+-- (receivables_debtor_unpaid_idx answers it without the table), corrected by those whose balance
+-- changed since the start.
 active_debtors as (
   select distinct r.debtor_id
     from receivables r
@@ -320,34 +293,42 @@ active_debtors as (
      and r.due_date > ${a.start} - ${a.activeDays} and ${onReceivables(activeBilling(a))}
 ),
 churn_counted as (
-  select ad.debtor_id, 1 as active, x.lost_before, x.lost_in
+  select ad.debtor_id, x.lost_before, x.lost_in
     from active_debtors ad
     cross join lateral (
       select count(*) filter (where ${onReceivables(lostBefore(a))}) as lost_before,
              count(*) filter (where ${onReceivables(lostIn(a))}) as lost_in
         from receivables r
-       where r.org_id = ${org} and r.debtor_id = ad.debtor_id and ${openToday}
+       where r.org_id = ${org} and r.debtor_id = ad.debtor_id and r.status in ${ACTIVE} and r.open_cents > 0
     ) x
 ),
 churn_changed as (
   select debtor_id,
-         sum(case when ${lostBefore(a)} then (open_now - after_start > 0)::int - (open_now > 0)::int else 0 end) as lost_before,
-         sum(case when ${lostIn(a)} then (open_now - after_churn > 0)::int - (open_now > 0)::int else 0 end) as lost_in
-    from changed group by debtor_id
+         sum(case when ${lostBefore(a)} then ${flip('after_start')} else 0 end) as lost_before,
+         sum(case when ${lostIn(a)} then ${flip('after_churn')} else 0 end) as lost_in
+    from (select id, debtor_id, due_date, billed_on, open_now,
+                 coalesce(sum(delta) filter (where oi >= ${a.startIndex}), 0) as after_start,
+                 coalesce(sum(delta) filter (where moved_on > due_date + ${a.churnDays}), 0) as after_churn
+            from moves
+           where ${lostBefore(a)} or ${lostIn(a)}
+           group by 1, 2, 3, 4, 5) c
+   group by debtor_id
 ),
 churn as (
-  select k.active > 0 and k.lost_before + coalesce(c.lost_before, 0) = 0 as active,
+  select k.lost_before + coalesce(c.lost_before, 0) = 0 as active,
          k.lost_in + coalesce(c.lost_in, 0) > 0 as lost
     from churn_counted k left join churn_changed c on c.debtor_id = k.debtor_id
 )
 select
-  (select coalesce(json_agg(json_build_object('k', k, 'j', j, 'from', from_bucket, 'to', to_bucket, 'cents', cents)), '[]')
-     from amounts where cents <> 0) as amounts,
-  (select coalesce(json_agg(json_build_object('bi', bi, 'cents', cents)), '[]')
-     from (select bi, sum(sales) as cents from g group by bi having sum(sales) <> 0) x) as sales,
-  (select coalesce(json_agg(json_build_object('bucket', bucket, 'count', n)), '[]')
-     from (select ${bucketSql(`(${a.asOf} - due_date)`)} as bucket, sum(open_as_of) as n from g group by 1) x
-    where n > 0) as counts,
+  (select coalesce(json_agg(json_build_object('due', due_date, 'bi', bi, 'oi', oi, 'delta', delta)), '[]')
+     from (select due_date, bi, oi, sum(delta) as delta from moves where delta <> 0 group by 1, 2, 3) x
+    where delta <> 0) as moves,
+  (select coalesce(json_agg(json_build_object('due', due_date, 'bi', bi, 'n', n)), '[]')
+     from (select due_date, bi, sum(${flip('after_as_of')}) as n
+             from (select id, due_date, bi, open_now, sum(delta) as after_as_of
+                     from moves where oi >= ${a.asOfIndex} group by 1, 2, 3, 4) c
+            group by 1, 2) x
+    where n <> 0) as corrections,
   (select json_build_object(
             'collected', coalesce(sum(-delta) filter (where collected), 0),
             'recovered', coalesce(sum(-delta) filter (where recovered), 0))
@@ -524,17 +505,20 @@ attempted as materialized (
 /**
  * CTE `replied`: the attempted messages that got an answer: a WhatsApp or SMS message from that number
  * within the reply window, or, for a call, a promise, a dispute or a refusal. Matched by joins, not
- * message by message.
+ * message by message; only the answers that can fall in some message's window are read (the repeated
+ * bounds on `i.sent_at` say so to the planner).
  */
-function repliedCte(s: ScopeSql, a: { replyDays: string }): string {
-  const { org } = s;
+function repliedCte(s: ScopeSql, a: { from: string; to: string; replyDays: string }): string {
+  const { org, tz } = s;
+  const window = `make_interval(days => ${a.replyDays})`;
   return `
 replied as materialized (
   select a.id, a.channel, a.debtor_id from attempted a
    where a.digits is not null and exists (
            select 1 from inbound_messages i
             where i.org_id = ${org} and i.channel = a.channel and i.from_address = a.digits
-              and i.sent_at > a.sent_at and i.sent_at <= a.sent_at + make_interval(days => ${a.replyDays}))
+              and i.sent_at > a.sent_at and i.sent_at <= a.sent_at + ${window}
+              and i.sent_at > ${startOfDay(a.from, tz)} and i.sent_at <= ${startOfDay(`${a.to} + 1`, tz)} + ${window})
   union all
   select a.id, a.channel, a.debtor_id from attempted a
    where a.channel = 'phone' and exists (
@@ -577,28 +561,31 @@ export function messagesSql(
 with ${attemptedCte(s, a)},
 ${repliedCte(s, a)},
 ${convertedCte(s, a)},
-funnel as (
-  select a.channel,
+-- One pass over the attempted messages, by channel and cadence step: the funnel adds the groups up by
+-- channel, the steps keep those with contacts.
+sent as (
+  select a.channel, a.version_id, a.step_key, a.variant_key,
          count(*) as attempted,
          count(*) filter (where ${STAGE.delivered}) as delivered,
          count(*) filter (where ${STAGE.read}) as read,
          count(*) filter (where ${STAGE.failed}) as failed,
-         coalesce(sum(a.cost_cents), 0) as "costCents",
-         count(*) filter (where a.cost_cents is null and a.status <> 'failed') as "withoutCost"
+         sum(a.cost_cents) as cost_cents,
+         count(*) filter (where a.cost_cents is null and a.status <> 'failed') as without_cost,
+         count(*) filter (where ${CONTACT}) as contacts,
+         count(*) filter (where ${CONTACT} and a.sent_on + ${a.days} <= ${a.asOf}) as judged
     from attempted a
-   group by a.channel
+   group by 1, 2, 3, 4
+),
+funnel as (
+  select channel, sum(attempted) as attempted, sum(delivered) as delivered, sum(read) as read, sum(failed) as failed,
+         coalesce(sum(cost_cents), 0) as "costCents", sum(without_cost) as "withoutCost"
+    from sent group by channel
 ),
 channels as (
   select f.*, coalesce(r.n, 0) as replied
     from funnel f left join (select channel, count(*) as n from replied group by channel) r on r.channel = f.channel
 ),
-contacts as (
-  select a.version_id, a.step_key, a.variant_key, a.channel, count(*) as contacts,
-         count(*) filter (where a.sent_on + ${a.days} <= ${a.asOf}) as judged
-    from attempted a
-   where ${CONTACT}
-   group by 1, 2, 3, 4
-),
+contacts as (select version_id, step_key, variant_key, channel, contacts, judged from sent where contacts > 0),
 steps as (
   select c.version_id as "versionId", v.cadence_id as "cadenceId", cd.name as "cadenceName", v.version,
          c.step_key as "stepKey", c.variant_key as "variantKey", c.channel, c.contacts, c.judged,
@@ -771,8 +758,7 @@ select debtor_id, sum(overdue) as cents, count(*) as n from late group by debtor
 
 /**
  * The DSO trend's statement: the balance at the end of each of the `points` cut dates (today's, with
- * every later change added back) and the credit sales by cut interval (as the portfolio statement's
- * `sales`). One pass over the scope's receivables, added up by the cut interval they were billed in,
+ * every later change added back) and the credit sales by cut interval (as the portfolio's `sales`). One pass over the scope's receivables, added up by the cut interval they were billed in,
  * and one over the changes of balance since the first point.
  */
 export function dsoTrendSql(

@@ -15,6 +15,7 @@ import { badRequest, notFound } from '../shared/problem.ts';
 import {
   ACTIVE_CUSTOMER_DAYS,
   type AgingBucket,
+  bucketOf,
   bucketRange,
   CHURN_DAYS_PAST_DUE,
   type CollectorCosts,
@@ -45,7 +46,8 @@ import {
   lazyParams,
   messagesSql,
   type PortfolioArgs,
-  portfolioSql,
+  portfolioBalancesSql,
+  portfolioChangesSql,
   promiseDebtorsSql,
   recoveredDebtorsSql,
   type ScopeSql,
@@ -188,7 +190,7 @@ export function agreementSql(s: ScopeSql, present: boolean, start: () => string)
   };
 }
 
-/** The cut dates of a report (formulas.cutDates) and the (k, j) balances the portfolio statement adds up. */
+/** The cut dates of a report (formulas.cutDates) and the (k, j) balances the portfolio adds up. */
 function cutPlan(r: Resolved) {
   const { cuts, start, monthEnds } = cutDates({ from: r.from, to: r.to, asOf: r.asOf });
   const index = (date: CalendarDate) => cuts.indexOf(date) + 1;
@@ -204,17 +206,13 @@ function cutPlan(r: Resolved) {
 
 /** The portfolio statements' parameters, each added only if the statement uses it. */
 function portfolioArgs(p: SqlParams, s: ScopeSql, r: Resolved, withAgreements: boolean): PortfolioArgs {
-  const { cuts, start, index, pairs } = cutPlan(r);
+  const { cuts, start, index } = cutPlan(r);
   const params = lazyParams(p, {
-    cuts: [cuts, 'date[]'],
     next: [cuts.map((c) => addDays(c, 1)), 'date[]'],
     sinceCut: [start < r.asOf ? start : r.asOf, 'date'],
-    asOf: [r.asOf, 'date'],
     asOfIndex: [index(r.asOf), 'int'],
     startIndex: [index(start), 'int'],
     endIndex: [index(r.to), 'int'],
-    pairK: [pairs.map(([k]) => k), 'int[]'],
-    pairJ: [pairs.map(([, j]) => j), 'int[]'],
     start: [start, 'date'],
     from: [r.from, 'date'],
     to: [r.to, 'date'],
@@ -224,16 +222,77 @@ function portfolioArgs(p: SqlParams, s: ScopeSql, r: Resolved, withAgreements: b
   return Object.assign(params, { agreements: agreementSql(s, withAgreements, () => params.start) });
 }
 
+/** What the balances statement returns: the scope's receivables by (due date, billing interval). */
+type BalanceGroups = {
+  groups: Array<{ due: CalendarDate; bi: number; open: Cents; sales: Cents; n: number }>;
+};
+
+/** What the changes statement returns. */
+type ChangeFacts = {
+  moves: Array<{ due: CalendarDate; bi: number; oi: number; delta: Cents }>;
+  corrections: Array<{ due: CalendarDate; bi: number; n: number }>;
+  recovery: PortfolioFacts['recovery'];
+  churn: PortfolioFacts['churn'];
+};
+
+/**
+ * The portfolio's facts from the two statements' groups (a few thousand rows at most: due dates by
+ * billing interval). The balance at cut j of the receivables that existed at cut k (billed before it:
+ * `bi < k`) is today's balance of those groups minus their changes after cut j (`oi >= j`), by bucket
+ * at k and at j of each group's due date; counts at the as-of date are today's, corrected by the
+ * receivables whose balance changed since; sales add up by billing interval.
+ */
+function addUpPortfolio(
+  plan: ReturnType<typeof cutPlan>,
+  asOf: CalendarDate,
+  balances: BalanceGroups,
+  changes: ChangeFacts,
+): PortfolioFacts {
+  const { cuts, pairs, index } = plan;
+  const cut = (i: number) => cuts[i - 1] as CalendarDate;
+  const amounts = new Map<string, PortfolioFacts['amounts'][number]>();
+  const add = (k: number, j: number, due: CalendarDate, cents: Cents) => {
+    const from = bucketOf(daysBetween(due, cut(k)));
+    const to = bucketOf(daysBetween(due, cut(j)));
+    const key = `${k}:${j}:${from}:${to}`;
+    const row = amounts.get(key);
+    if (row) row.cents += cents;
+    else amounts.set(key, { k, j, from, to, cents });
+  };
+  for (const [k, j] of pairs) {
+    for (const g of balances.groups) if (g.bi < k) add(k, j, g.due, g.open);
+    for (const m of changes.moves) if (m.bi < k && m.oi >= j) add(k, j, m.due, -m.delta);
+  }
+  const corrections = new Map(changes.corrections.map((c) => [`${c.due}:${c.bi}`, c.n]));
+  const asOfIndex = index(asOf);
+  const counts = new Map<AgingBucket, number>();
+  const sales = new Map<number, Cents>();
+  for (const g of balances.groups) {
+    sales.set(g.bi, (sales.get(g.bi) ?? 0) + g.sales);
+    if (g.bi >= asOfIndex) continue;
+    const bucket = bucketOf(daysBetween(g.due, asOf));
+    counts.set(bucket, (counts.get(bucket) ?? 0) + g.n + (corrections.get(`${g.due}:${g.bi}`) ?? 0));
+  }
+  return {
+    amounts: [...amounts.values()].filter((a) => a.cents !== 0),
+    sales: [...sales].filter(([, cents]) => cents !== 0).map(([bi, cents]) => ({ bi, cents })),
+    counts: [...counts].filter(([, count]) => count > 0).map(([bucket, count]) => ({ bucket, count })),
+    recovery: changes.recovery,
+    churn: changes.churn,
+  };
+}
+
 /**
  * `SET LOCAL` for a KPI transaction: room for the hash tables of a large creditor's aggregates, page
  * costs for data that is mostly cached (the statements read a period's events through indexes on
  * their dates; with the default costs PostgreSQL reads whole tables instead), and parallel workers
- * for the passes over the receivables.
+ * for the passes over the receivables, unless the statement runs beside others (`parallel: false`:
+ * the dashboard's five statements already keep the cores busy, and workers only add their own cost).
  */
-export async function tunedForKpis(tx: SqlExecutor): Promise<void> {
+export async function tunedForKpis(tx: SqlExecutor, options: { parallel?: boolean } = {}): Promise<void> {
   await tx.query(
     `select set_config('work_mem', $1, true), set_config('random_page_cost', $2, true),
-            set_config('parallel_tuple_cost', $3, true)`,
+            set_config('parallel_tuple_cost', $3, true)${options.parallel === false ? ", set_config('max_parallel_workers_per_gather', '0', true)" : ''}`,
     [KPI_WORK_MEM, String(KPI_RANDOM_PAGE_COST), String(KPI_PARALLEL_TUPLE_COST)],
   );
 }
@@ -248,11 +307,12 @@ export async function readOne<Row>(
   db: Database,
   r: Resolved,
   build: (p: SqlParams, s: ScopeSql) => string,
+  options: { parallel?: boolean } = {},
 ): Promise<Row> {
   const p = sqlParams();
   const text = build(p, scopeSql(p, r.scope));
   const [row] = await withTenant(db, r.scope.orgId, async (tx) => {
-    await tunedForKpis(tx);
+    await tunedForKpis(tx, options);
     return tx.query<Row>(text, p.values);
   });
   if (!row) throw new Error('a KPI statement returned no row');
@@ -260,9 +320,9 @@ export async function readOne<Row>(
 }
 
 /**
- * Every KPI of the dashboard for one scope and period: four set-based statements (the portfolio, the
- * activity, the messages, the agreements) read side by side, and the report built from what they add
- * up (report.ts).
+ * Every KPI of the dashboard for one scope and period: five set-based statements (the portfolio's
+ * balances and its changes, the activity, the messages, the agreements) read side by side, and the
+ * report built from what they add up (report.ts).
  */
 export async function computeKpis(
   db: Database,
@@ -274,26 +334,49 @@ export async function computeKpis(
     r: await resolve(tx, scope, filters, options),
     withAgreements: await hasAgreements(tx),
   }));
-  const [portfolio, activity, messages, agreements] = await Promise.all([
-    readOne<PortfolioFacts>(db, r, (p, s) => portfolioSql(s, portfolioArgs(p, s, r, withAgreements))),
-    readOne<ActivityFacts>(db, r, (p, s) =>
-      activitySql(s, lazyParams(p, { from: [r.from, 'date'], to: [r.to, 'date'], asOf: [r.asOf, 'date'] })),
+  // Five statements side by side, each on one core: parallel workers would only add their own cost.
+  const side = { parallel: false };
+  const [balances, changes, activity, messages, agreements] = await Promise.all([
+    readOne<BalanceGroups>(
+      db,
+      r,
+      (p, s) => portfolioBalancesSql(s, portfolioArgs(p, s, r, withAgreements)),
+      side,
     ),
-    readOne<MessageFacts>(db, r, (p, s) =>
-      messagesSql(
-        s,
-        lazyParams(p, {
-          from: [r.from, 'date'],
-          to: [r.to, 'date'],
-          asOf: [r.asOf, 'date'],
-          days: [r.conversionDays, 'int'],
-          replyDays: [REPLY_WINDOW_DAYS, 'int'],
-        }),
-      ),
+    readOne<ChangeFacts>(
+      db,
+      r,
+      (p, s) => portfolioChangesSql(s, portfolioArgs(p, s, r, withAgreements)),
+      side,
     ),
-    withAgreements ? agreementFacts(db, r) : Promise.resolve(null),
+    readOne<ActivityFacts>(
+      db,
+      r,
+      (p, s) =>
+        activitySql(s, lazyParams(p, { from: [r.from, 'date'], to: [r.to, 'date'], asOf: [r.asOf, 'date'] })),
+      side,
+    ),
+    readOne<MessageFacts>(
+      db,
+      r,
+      (p, s) =>
+        messagesSql(
+          s,
+          lazyParams(p, {
+            from: [r.from, 'date'],
+            to: [r.to, 'date'],
+            asOf: [r.asOf, 'date'],
+            days: [r.conversionDays, 'int'],
+            replyDays: [REPLY_WINDOW_DAYS, 'int'],
+          }),
+        ),
+      side,
+    ),
+    withAgreements ? agreementFacts(db, r, side) : Promise.resolve(null),
   ]);
-  const { cuts, start, monthEnds } = cutPlan(r);
+  const plan = cutPlan(r);
+  const { cuts, start, monthEnds } = plan;
+  const portfolio = addUpPortfolio(plan, r.asOf, balances, changes);
   return buildReport({
     scope: r.scope,
     period: { from: r.from, to: r.to, asOf: r.asOf, today: r.today },
@@ -310,12 +393,20 @@ export async function computeKpis(
 }
 
 /** Agreements (acordos) made in the period and how they ended (a statement of its own). */
-function agreementFacts(db: Database, r: Resolved): Promise<AgreementFacts> {
-  return readOne<AgreementFacts>(db, r, (p, s) =>
-    agreementsStatsSql(
-      s,
-      lazyParams(p, { from: [r.from, 'date'], to: [r.to, 'date'], asOf: [r.asOf, 'date'] }),
-    ),
+function agreementFacts(
+  db: Database,
+  r: Resolved,
+  options: { parallel?: boolean } = {},
+): Promise<AgreementFacts> {
+  return readOne<AgreementFacts>(
+    db,
+    r,
+    (p, s) =>
+      agreementsStatsSql(
+        s,
+        lazyParams(p, { from: [r.from, 'date'], to: [r.to, 'date'], asOf: [r.asOf, 'date'] }),
+      ),
+    options,
   );
 }
 

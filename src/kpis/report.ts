@@ -168,7 +168,7 @@ export type KpiReport = {
   notes: string[];
 };
 
-/** What the portfolio statement returns. */
+/** What the portfolio's two statements add up to (kpis.ts). */
 export type PortfolioFacts = {
   /** Balance at cut j of the receivables that existed at cut k, by bucket at k and at j (1-based cut indexes). */
   amounts: Array<{ k: number; j: number; from: AgingBucket; to: AgingBucket; cents: Cents }>;

@@ -161,6 +161,11 @@ export const receivables = pgTable(
     unique('receivables_external_key').on(t.orgId, t.creditorId, t.externalId),
     index('receivables_due_idx').on(t.orgId, t.creditorId, t.dueDate, t.id),
     index('receivables_debtor_idx').on(t.orgId, t.debtorId),
+    // Involuntary churn (src/kpis) asks, for each debtor billed in the month before a period, for its
+    // receivables still unpaid: answered from this small index alone, without visiting the table.
+    index('receivables_debtor_unpaid_idx')
+      .on(t.orgId, t.debtorId, t.dueDate, t.issueDate, t.createdAt)
+      .where(sql`${t.status} in ('open', 'partially_paid') and ${t.openCents} > 0`),
     // Reconciliation looks receivables up by amount and by the document number a statement quotes.
     index('receivables_open_amount_idx')
       .on(t.orgId, t.openCents, t.dueDate)

@@ -600,10 +600,12 @@ export function KpisPage() {
     queryFn: () => endpoints.getKpis(filters),
     enabled: validPeriod,
   });
+  // The previous period's figures (the comparison) are asked once the period's own are in: side by
+  // side, the two reports would share the database's cores and each would arrive later.
   const previous = useQuery({
     queryKey: keys.kpis(previousFilters),
     queryFn: () => endpoints.getKpis(previousFilters),
-    enabled: validPeriod,
+    enabled: validPeriod && report.isSuccess,
   });
 
   const set = (mutate: (p: URLSearchParams) => void) => editSearchParams(setParams, mutate);

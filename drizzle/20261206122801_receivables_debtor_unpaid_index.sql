@@ -1,0 +1,1 @@
+CREATE INDEX "receivables_debtor_unpaid_idx" ON "receivables" USING btree ("org_id","debtor_id","due_date","issue_date","created_at") WHERE "receivables"."status" in ('open', 'partially_paid') and "receivables"."open_cents" > 0;
