@@ -293,6 +293,26 @@ describe('the golden portfolio, first quarter of 2026', () => {
     expect(involuntaryChurn).toEqual({ daysPastDue: 90, activeAtStart: 2, churned: 1, rate: 0.5 });
   });
 
+  it('moves nothing for a change that names neither the balance nor the status', async () => {
+    const before = await report();
+    const { db, seeded } = fixture;
+    // A new description for R1 (open) and a new due date reported for R7 (paid in the quarter), both in
+    // the quarter: no balance moves, so no figure does.
+    const inserted = await db.query<{ id: number }>(
+      `insert into receivable_changes (org_id, receivable_id, changes, changed_at)
+       values ($1, $2, '{"description": ["Mensalidade", "Mensalidade outubro"]}', '2026-02-10T10:00-03:00'),
+              ($1, $3, '{"due_date": ["2025-11-20", "2025-11-25"]}', '2026-03-02T10:00-03:00')
+       returning id`,
+      [seeded.a.scope.orgId, a.ids.receivables.R1, a.ids.receivables.R7],
+    );
+    try {
+      expect(inserted).toHaveLength(2);
+      expect(await report()).toEqual(before);
+    } finally {
+      await db.query('delete from receivable_changes where id = any($1)', [inserted.map((row) => row.id)]);
+    }
+  });
+
   it('filters by segment (companies, tags) and by cadence', async () => {
     // Companies: d2 (R3 1.200,00, 31-60; R7 paid) and d5 (R6 1.000,00, current).
     const companies = await report({ debtorKind: 'company' });

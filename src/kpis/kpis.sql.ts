@@ -163,7 +163,8 @@ export type AgreementSql = {
  * on an installment of an agreement that renegotiated such receivables).
  *
  * A change that names only its balance or only its status takes the other from the receivable as it is
- * now; a change of neither (a new description) moves nothing. A payment's change whose payment was made on or before `sinceCut` finds no payment in the join
+ * now; a change of neither (a new description) moves nothing, and is left out before its receivable is
+ * looked up. A payment's change whose payment was made on or before `sinceCut` finds no payment in the join
  * (it asks only for later ones, which an index on payments' dates serves): its day is null and it is
  * left out.
  */
@@ -197,6 +198,7 @@ export function balanceMovesSql(
         left join payments p on p.org_id = c.org_id and p.id = (c.changes #>> '{payment_id,1}')::bigint
                             and p.paid_on > ${a.sinceCut}
        where c.org_id = ${org} and c.changed_at >= ${startOfDay(`${a.sinceCut} + 1`, tz)}
+         and (c.changes ? 'open_cents' or c.changes ? 'status')
     ) c
     join receivables r on r.org_id = ${org} and r.id = c.receivable_id
    where c.moved_on > ${a.sinceCut}${s.receivables('r')}`;
