@@ -563,31 +563,28 @@ export function messagesSql(
 with ${attemptedCte(s, a)},
 ${repliedCte(s, a)},
 ${convertedCte(s, a)},
--- One pass over the attempted messages, by channel and cadence step: the funnel adds the groups up by
--- channel, the steps keep those with contacts.
-sent as (
-  select a.channel, a.version_id, a.step_key, a.variant_key,
+funnel as (
+  select a.channel,
          count(*) as attempted,
          count(*) filter (where ${STAGE.delivered}) as delivered,
          count(*) filter (where ${STAGE.read}) as read,
          count(*) filter (where ${STAGE.failed}) as failed,
-         sum(a.cost_cents) as cost_cents,
-         count(*) filter (where a.cost_cents is null and a.status <> 'failed') as without_cost,
-         count(*) filter (where ${CONTACT}) as contacts,
-         count(*) filter (where ${CONTACT} and a.sent_on + ${a.days} <= ${a.asOf}) as judged
+         coalesce(sum(a.cost_cents), 0) as "costCents",
+         count(*) filter (where a.cost_cents is null and a.status <> 'failed') as "withoutCost"
     from attempted a
-   group by 1, 2, 3, 4
-),
-funnel as (
-  select channel, sum(attempted) as attempted, sum(delivered) as delivered, sum(read) as read, sum(failed) as failed,
-         coalesce(sum(cost_cents), 0) as "costCents", sum(without_cost) as "withoutCost"
-    from sent group by channel
+   group by a.channel
 ),
 channels as (
   select f.*, coalesce(r.n, 0) as replied
     from funnel f left join (select channel, count(*) as n from replied group by channel) r on r.channel = f.channel
 ),
-contacts as (select version_id, step_key, variant_key, channel, contacts, judged from sent where contacts > 0),
+contacts as (
+  select a.version_id, a.step_key, a.variant_key, a.channel, count(*) as contacts,
+         count(*) filter (where a.sent_on + ${a.days} <= ${a.asOf}) as judged
+    from attempted a
+   where ${CONTACT}
+   group by 1, 2, 3, 4
+),
 steps as (
   select c.version_id as "versionId", v.cadence_id as "cadenceId", cd.name as "cadenceName", v.version,
          c.step_key as "stepKey", c.variant_key as "variantKey", c.channel, c.contacts, c.judged,
@@ -760,8 +757,9 @@ select debtor_id, sum(overdue) as cents, count(*) as n from late group by debtor
 
 /**
  * The DSO trend's statement: the balance at the end of each of the `points` cut dates (today's, with
- * every later change added back) and the credit sales by cut interval (as the portfolio's `sales`). One pass over the scope's receivables, added up by the cut interval they were billed in,
- * and one over the changes of balance since the first point.
+ * every later change added back) and the credit sales by cut interval (as the portfolio's `sales`).
+ * One pass over the scope's receivables, added up by the cut interval they were billed in, and one
+ * over the changes of balance since the first point.
  */
 export function dsoTrendSql(
   s: ScopeSql,

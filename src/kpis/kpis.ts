@@ -191,6 +191,7 @@ export function agreementSql(s: ScopeSql, present: boolean, start: () => string)
 }
 
 /** The cut dates of a report (formulas.cutDates) and the (k, j) balances the portfolio adds up. */
+type CutPlan = ReturnType<typeof cutPlan>;
 function cutPlan(r: Resolved) {
   const { cuts, start, monthEnds } = cutDates({ from: r.from, to: r.to, asOf: r.asOf });
   const index = (date: CalendarDate) => cuts.indexOf(date) + 1;
@@ -205,8 +206,14 @@ function cutPlan(r: Resolved) {
 }
 
 /** The portfolio statements' parameters, each added only if the statement uses it. */
-function portfolioArgs(p: SqlParams, s: ScopeSql, r: Resolved, withAgreements: boolean): PortfolioArgs {
-  const { cuts, start, index } = cutPlan(r);
+function portfolioArgs(
+  p: SqlParams,
+  s: ScopeSql,
+  r: Resolved,
+  withAgreements: boolean,
+  plan: CutPlan = cutPlan(r),
+): PortfolioArgs {
+  const { cuts, start, index } = plan;
   const params = lazyParams(p, {
     next: [cuts.map((c) => addDays(c, 1)), 'date[]'],
     sinceCut: [start < r.asOf ? start : r.asOf, 'date'],
@@ -243,7 +250,7 @@ type ChangeFacts = {
  * receivables whose balance changed since; sales add up by billing interval.
  */
 function addUpPortfolio(
-  plan: ReturnType<typeof cutPlan>,
+  plan: CutPlan,
   asOf: CalendarDate,
   balances: BalanceGroups,
   changes: ChangeFacts,
@@ -336,17 +343,18 @@ export async function computeKpis(
   }));
   // Five statements side by side, each on one core: parallel workers would only add their own cost.
   const side = { parallel: false };
+  const plan = cutPlan(r);
   const [balances, changes, activity, messages, agreements] = await Promise.all([
     readOne<BalanceGroups>(
       db,
       r,
-      (p, s) => portfolioBalancesSql(s, portfolioArgs(p, s, r, withAgreements)),
+      (p, s) => portfolioBalancesSql(s, portfolioArgs(p, s, r, withAgreements, plan)),
       side,
     ),
     readOne<ChangeFacts>(
       db,
       r,
-      (p, s) => portfolioChangesSql(s, portfolioArgs(p, s, r, withAgreements)),
+      (p, s) => portfolioChangesSql(s, portfolioArgs(p, s, r, withAgreements, plan)),
       side,
     ),
     readOne<ActivityFacts>(
@@ -374,7 +382,6 @@ export async function computeKpis(
     ),
     withAgreements ? agreementFacts(db, r, side) : Promise.resolve(null),
   ]);
-  const plan = cutPlan(r);
   const { cuts, start, monthEnds } = plan;
   const portfolio = addUpPortfolio(plan, r.asOf, balances, changes);
   return buildReport({
